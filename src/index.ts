@@ -1,0 +1,12 @@
+export * from './version';
+export * from './policy/rule';
+export * from './policy/path';
+export * from './policy/pod-spec';
+export { evaluate, isFailing, toTarget, INVALID_OBJECT_RULE_ID, EvaluateOptions } from './policy/engine';
+export * from './policy/suppressions';
+export * from './policy/packs';
+export { ALL_RULES } from './policy/rules';
+export { parseManifests, InputError } from './input/parse';
+export * from './report/summary';
+export { formatJson } from './report/json';
+export { formatText, TextOptions } from './report/text';

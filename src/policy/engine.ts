@@ -1,0 +1,172 @@
+import { isObject, JsonObject, objectField, stringField } from './json';
+import { formatPath, Path } from './path';
+import { podViews } from './pod-spec';
+import { Finding, Manifest, ObjectRef, Rule, Severity, Target, Violation } from './rule';
+import { annotationSuppressions, Suppression, SUPPRESSION_RULE_ID } from './suppressions';
+
+/** Rule id of findings about inputs that are not Kubernetes objects at all. */
+export const INVALID_OBJECT_RULE_ID = 'invalid-object';
+
+/** Builds the view a rule judges. Returns undefined for values that are not Kubernetes objects. */
+export function toTarget(object: unknown): Target | undefined {
+  if (!isObject(object)) {
+    return undefined;
+  }
+  const apiVersion = stringField(object, 'apiVersion');
+  const kind = stringField(object, 'kind');
+  if (!apiVersion || !kind) {
+    return undefined;
+  }
+  const metadata = objectField(object, 'metadata');
+  let pods: Target['pods'] | undefined;
+  return {
+    object,
+    apiVersion,
+    kind,
+    name: stringField(metadata, 'name') ?? stringField(metadata, 'generateName') ?? '',
+    namespace: stringField(metadata, 'namespace'),
+    get pods() {
+      pods ??= podViews(object);
+      return pods;
+    },
+  };
+}
+
+function refOf(target: Target | undefined, object: unknown): ObjectRef {
+  if (target) {
+    return { apiVersion: target.apiVersion, kind: target.kind, namespace: target.namespace, name: target.name };
+  }
+  return {
+    apiVersion: stringField(object, 'apiVersion') ?? '',
+    kind: stringField(object, 'kind') ?? '',
+    namespace: stringField(objectField(object, 'metadata'), 'namespace'),
+    name: stringField(objectField(object, 'metadata'), 'name') ?? '',
+  };
+}
+
+function matches(suppression: Suppression, ref: ObjectRef, path: string): boolean {
+  return (suppression.kind === undefined || suppression.kind === ref.kind)
+    && (suppression.name === undefined || suppression.name === ref.name)
+    && (suppression.namespace === undefined || suppression.namespace === ref.namespace)
+    && (suppression.path === undefined || path === suppression.path || path.startsWith(`${suppression.path}.`)
+      || path.startsWith(`${suppression.path}[`));
+}
+
+export interface EvaluateOptions {
+  /** Suppressions given in code or configuration, in addition to those annotated on objects. */
+  readonly suppressions?: readonly Suppression[];
+}
+
+/**
+ * Runs `rules` over every manifest and returns the findings in a stable order: by object (input order),
+ * then by rule (catalogue order), then in the order the rule reported them. A rule that throws is
+ * reported as an error finding on that object, never as a silent pass.
+ */
+export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[], options: EvaluateOptions = {}): Finding[] {
+  const knownRuleIds = new Set(rules.map((r) => r.id));
+  const targets = manifests.map((m) => toTarget(m.object));
+  const perObject: Finding[][] = manifests.map(() => []);
+
+  const emit = (index: number, ruleId: string, severity: Severity, remediation: string, violation: Violation) => {
+    const manifest = manifests[index];
+    const origin = manifest.origin;
+    const line = origin?.locate?.(violation.path) ?? origin?.line;
+    perObject[index].push({
+      ruleId,
+      severity,
+      object: refOf(targets[index], manifest.object),
+      path: formatPath(violation.path),
+      message: violation.message,
+      remediation: violation.remediation ?? remediation,
+      ...(origin?.file !== undefined ? { file: origin.file } : {}),
+      ...(line !== undefined ? { line } : {}),
+      ...(origin?.constructPath !== undefined ? { constructPath: origin.constructPath } : {}),
+      suppressed: false,
+    });
+  };
+  const crashed = (rule: Rule, error: unknown): Violation => ({
+    path: [],
+    message: `rule ${rule.id} failed on this object (${error instanceof Error ? error.message : String(error)})`,
+    remediation: 'Report this as a bug in cdk8s-hardened; until it is fixed, the object is treated as failing this rule.',
+  });
+
+  targets.forEach((target, index) => {
+    if (!target) {
+      emit(index, INVALID_OBJECT_RULE_ID, 'error', 'Give every document a string apiVersion and kind.', {
+        path: [],
+        message: 'document is not a Kubernetes object (it needs an apiVersion and a kind)',
+      });
+    }
+  });
+
+  const liveTargets: Target[] = [];
+  const liveIndex: number[] = [];
+  targets.forEach((t, i) => {
+    if (t) {
+      liveTargets.push(t);
+      liveIndex.push(i);
+    }
+  });
+
+  for (const rule of rules) {
+    if (rule.scope === 'object') {
+      liveTargets.forEach((target, i) => {
+        let violations: readonly Violation[];
+        try {
+          violations = rule.check(target);
+        } catch (error) {
+          violations = [crashed(rule, error)];
+          emit(liveIndex[i], rule.id, 'error', rule.remediation, violations[0]);
+          return;
+        }
+        for (const v of violations) {
+          emit(liveIndex[i], rule.id, rule.severity, rule.remediation, v);
+        }
+      });
+    } else {
+      try {
+        for (const v of rule.checkSet(liveTargets)) {
+          emit(liveIndex[v.index], rule.id, rule.severity, rule.remediation, v);
+        }
+      } catch (error) {
+        liveIndex.forEach((index) => emit(index, rule.id, 'error', rule.remediation, crashed(rule, error)));
+      }
+    }
+  }
+
+  return applySuppressions(targets, perObject, knownRuleIds, options.suppressions ?? [], emit);
+}
+
+function applySuppressions(
+  targets: ReadonlyArray<Target | undefined>,
+  perObject: Finding[][],
+  knownRuleIds: ReadonlySet<string>,
+  given: readonly Suppression[],
+  emit: (index: number, ruleId: string, severity: Severity, remediation: string, violation: Violation) => void,
+): Finding[] {
+  const out: Finding[] = [];
+  targets.forEach((target, index) => {
+    const annotated = target ? annotationSuppressions(target.object as JsonObject, knownRuleIds) : undefined;
+    const findings = perObject[index].map((finding) => {
+      const reason = annotated?.suppressions.get(finding.ruleId)
+        ?? given.find((s) => s.ruleId === finding.ruleId && matches(s, finding.object, finding.path))?.reason;
+      return reason === undefined ? finding : { ...finding, suppressed: true, suppressionReason: reason };
+    });
+    perObject[index] = findings;
+    for (const problem of annotated?.problems ?? []) {
+      emit(index, SUPPRESSION_RULE_ID, problem.severity, problem.remediation ?? '', problem);
+    }
+    out.push(...perObject[index]);
+  });
+  return out;
+}
+
+/** True when a finding should fail a run: an unsuppressed error (or warning, with `failOn: 'warning'`). */
+export function isFailing(finding: Finding, failOn: 'error' | 'warning' = 'error'): boolean {
+  if (finding.suppressed) {
+    return false;
+  }
+  return finding.severity === 'error' || (failOn === 'warning' && finding.severity === 'warning');
+}
+
+export type { Path };

@@ -1,0 +1,117 @@
+import { JsonObject } from './json';
+import { Path } from './path';
+import { PodView } from './pod-spec';
+
+/** `error` fails synth and check; `warning` is reported; `info` is a note (e.g. "not schema-checked"). */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** The rule packs a user can choose. Each rule lists the packs it belongs to. */
+export const PROFILES = ['schema', 'pss-baseline', 'pss-restricted', 'hardened'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+export function isProfile(value: string): value is Profile {
+  return (PROFILES as readonly string[]).includes(value);
+}
+
+/** The identity of the Kubernetes object a finding is about. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/** Where an object came from, when it came from a file or a construct. */
+export interface Origin {
+  /** The file name as the user gave it. */
+  readonly file?: string;
+  /** 1-based index of the YAML document in its file. */
+  readonly document?: number;
+  /** 1-based line where the object starts. */
+  readonly line?: number;
+  /** The cdk8s construct path that produced the object. */
+  readonly constructPath?: string;
+  /** The 1-based line of a field of the object, or of its nearest existing ancestor. */
+  readonly locate?: (path: Path) => number | undefined;
+}
+
+/** An object to judge: plain Kubernetes JSON plus where it came from. */
+export interface Manifest {
+  readonly object: unknown;
+  readonly origin?: Origin;
+}
+
+/** One problem a rule found in one object. */
+export interface Violation {
+  /** Path of the offending field, relative to the object. */
+  readonly path: Path;
+  /** One lowercase clause naming the container (where there is one) and the value. */
+  readonly message: string;
+  /** Overrides the rule's remediation when the fix depends on the case. */
+  readonly remediation?: string;
+}
+
+/** A violation of a rule over the whole object set, pointing at one object of the set. */
+export interface SetViolation extends Violation {
+  /** Index of the object in the set given to `checkSet`. */
+  readonly index: number;
+}
+
+/** What the engine reports. Stable JSON contract of `check --format json`. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly object: ObjectRef;
+  /** JSON path of the offending field, e.g. `spec.template.spec.containers[0].securityContext.privileged`. */
+  readonly path: string;
+  readonly message: string;
+  readonly remediation: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly constructPath?: string;
+  readonly suppressed: boolean;
+  /** The written reason, for suppressed findings. */
+  readonly suppressionReason?: string;
+}
+
+/** The object a rule judges, with shared, memoised views so no rule re-walks pod specs. */
+export interface Target {
+  readonly object: JsonObject;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  /** Every pod spec in the object (a Pod's own, or a workload's template), with its containers. */
+  readonly pods: readonly PodView[];
+}
+
+interface RuleMeta {
+  /** Stable kebab-case id, e.g. `pss-restricted-capabilities`. */
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  /** The packs that include this rule. */
+  readonly profiles: readonly Profile[];
+  /** One paragraph: what is checked, the risk, and which Kubernetes document defines it. */
+  readonly description: string;
+  /** The exact field and value that fix it. Ends with a period. */
+  readonly remediation: string;
+  /** A kubernetes.io reference. */
+  readonly docsUrl: string;
+  /** Rules this one replaces in any pack that holds both (as PSA's restricted checks replace baseline ones). */
+  readonly overrides?: readonly string[];
+}
+
+/** A rule that judges one object at a time. Pure; never throws on odd input. */
+export interface ObjectRule extends RuleMeta {
+  readonly scope: 'object';
+  check(target: Target): readonly Violation[];
+}
+
+/** A rule that judges the whole object set (e.g. "every namespace with workloads has a default deny"). */
+export interface SetRule extends RuleMeta {
+  readonly scope: 'set';
+  checkSet(targets: readonly Target[]): readonly SetViolation[];
+}
+
+export type Rule = ObjectRule | SetRule;

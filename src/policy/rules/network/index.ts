@@ -1,0 +1,5 @@
+import { Rule } from '../../rule';
+
+/** NetworkPolicy coverage. */
+export const NETWORK_RULES: readonly Rule[] = [
+];

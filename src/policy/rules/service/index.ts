@@ -1,0 +1,5 @@
+import { Rule } from '../../rule';
+
+/** Service exposure. */
+export const SERVICE_RULES: readonly Rule[] = [
+];
