@@ -1,5 +1,5 @@
 import { isObject, JsonObject, objectField, stringField } from './json';
-import { formatPath, Path } from './path';
+import { formatPath } from './path';
 import { podViews } from './pod-spec';
 import { Finding, Manifest, ObjectRef, Rule, Severity, Target, Violation } from './rule';
 import { annotationSuppressions, Suppression, SUPPRESSION_RULE_ID } from './suppressions';
@@ -73,7 +73,7 @@ export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[],
     const line = origin?.locate?.(violation.path) ?? origin?.line;
     perObject[index].push({
       ruleId,
-      severity,
+      severity: violation.severity ?? severity,
       object: refOf(targets[index], manifest.object),
       path: formatPath(violation.path),
       message: violation.message,
@@ -85,6 +85,7 @@ export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[],
     });
   };
   const crashed = (rule: Rule, error: unknown): Violation => ({
+    severity: 'error',
     path: [],
     message: `rule ${rule.id} failed on this object (${error instanceof Error ? error.message : String(error)})`,
     remediation: 'Report this as a bug in cdk8s-hardened; until it is fixed, the object is treated as failing this rule.',
@@ -116,8 +117,6 @@ export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[],
           violations = rule.check(target);
         } catch (error) {
           violations = [crashed(rule, error)];
-          emit(liveIndex[i], rule.id, 'error', rule.remediation, violations[0]);
-          return;
         }
         for (const v of violations) {
           emit(liveIndex[i], rule.id, rule.severity, rule.remediation, v);
@@ -129,7 +128,7 @@ export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[],
           emit(liveIndex[v.index], rule.id, rule.severity, rule.remediation, v);
         }
       } catch (error) {
-        liveIndex.forEach((index) => emit(index, rule.id, 'error', rule.remediation, crashed(rule, error)));
+        liveIndex.forEach((index) => emit(index, rule.id, rule.severity, rule.remediation, crashed(rule, error)));
       }
     }
   }
@@ -154,7 +153,7 @@ function applySuppressions(
     });
     perObject[index] = findings;
     for (const problem of annotated?.problems ?? []) {
-      emit(index, SUPPRESSION_RULE_ID, problem.severity, problem.remediation ?? '', problem);
+      emit(index, SUPPRESSION_RULE_ID, 'error', problem.remediation ?? '', problem);
     }
     out.push(...perObject[index]);
   });
@@ -168,5 +167,3 @@ export function isFailing(finding: Finding, failOn: 'error' | 'warning' = 'error
   }
   return finding.severity === 'error' || (failOn === 'warning' && finding.severity === 'warning');
 }
-
-export type { Path };

@@ -49,6 +49,8 @@ export interface Violation {
   readonly message: string;
   /** Overrides the rule's remediation when the fix depends on the case. */
   readonly remediation?: string;
+  /** Overrides the rule's severity for this case (e.g. an `info` "not schema-checked" from the schema rule). */
+  readonly severity?: Severity;
 }
 
 /** A violation of a rule over the whole object set, pointing at one object of the set. */

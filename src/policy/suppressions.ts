@@ -47,10 +47,10 @@ export function reasonProblem(reason: unknown): string | undefined {
 /** The suppressions written as annotations on an object, and the problems with malformed ones. */
 export function annotationSuppressions(object: JsonObject, knownRuleIds: ReadonlySet<string>): {
   suppressions: Map<string, string>;
-  problems: Array<Violation & { severity: 'error' | 'warning' }>;
+  problems: Violation[];
 } {
   const suppressions = new Map<string, string>();
-  const problems: Array<Violation & { severity: 'error' | 'warning' }> = [];
+  const problems: Violation[] = [];
   const annotations = objectField(objectField(object, 'metadata'), 'annotations');
   if (!isObject(annotations)) {
     return { suppressions, problems };
