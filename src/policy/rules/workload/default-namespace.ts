@@ -1,0 +1,38 @@
+import { crdClusterScopedKinds, groupKind, isNamespaced } from '../../kinds';
+import { SetRule, SetViolation } from '../../rule';
+
+/**
+ * Every namespaced object names a namespace other than `default`; an absent namespace counts as `default` (the
+ * house line). Judged over the object set so custom kinds that a CRD in the set declares cluster-scoped are exempt.
+ */
+export const defaultNamespace: SetRule = {
+  id: 'workload-default-namespace',
+  title: 'Objects must not be in the default namespace',
+  severity: 'warning',
+  profiles: ['hardened'],
+  description: 'The default namespace is where everything without a namespace lands: it is shared by whoever has '
+    + 'access to the cluster, rarely has Pod Security labels, quotas or a default-deny NetworkPolicy, and RBAC '
+    + 'granted there reaches every stray object. Every namespaced object must set metadata.namespace to a namespace '
+    + 'of its own ("Namespaces"); an absent metadata.namespace is judged as default, because that is where kubectl '
+    + 'apply puts it unless the caller says otherwise (Checkov, Trivy and kube-linter read it the same way). '
+    + 'Cluster-scoped kinds are exempt, as are custom kinds whose CustomResourceDefinition in the same set says '
+    + 'scope: Cluster.',
+  remediation: 'Set metadata.namespace to the application\'s own namespace (never "default").',
+  docsUrl: 'https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/',
+  scope: 'set',
+  checkSet(targets) {
+    const customClusterScoped = crdClusterScopedKinds(targets.map((t) => t.object));
+    const out: SetViolation[] = [];
+    targets.forEach((target, index) => {
+      if (!isNamespaced(target.kind) || customClusterScoped.has(groupKind(target.apiVersion, target.kind))) {
+        return;
+      }
+      if (target.namespace === undefined || target.namespace === '') {
+        out.push({ index, path: ['metadata', 'namespace'], message: 'object sets no metadata.namespace, so it lands in "default"' });
+      } else if (target.namespace === 'default') {
+        out.push({ index, path: ['metadata', 'namespace'], message: 'object is in namespace "default"' });
+      }
+    });
+    return out;
+  },
+};
