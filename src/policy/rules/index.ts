@@ -1,3 +1,4 @@
+import { SCHEMA_RULE } from '../../schema';
 import { Rule } from '../rule';
 import { API_RULES } from './api';
 import { NAMESPACE_RULES } from './namespace';
@@ -9,6 +10,7 @@ import { WORKLOAD_RULES } from './workload';
 
 /** Every rule of the catalogue, in report order: one area after another, each area's index in its own order. */
 export const ALL_RULES: readonly Rule[] = [
+  SCHEMA_RULE,
   ...POD_SECURITY_RULES,
   ...WORKLOAD_RULES,
   ...RBAC_RULES,

@@ -1,0 +1,122 @@
+/**
+ * Turns the Kubernetes OpenAPI v2 definitions into strict JSON Schemas for ajv. Pure and fast (a few
+ * milliseconds for the 570 definitions of 1.28), so it runs at first use rather than at build time.
+ */
+import { isObject, JsonObject } from '../policy/json';
+import { isKnownFormat } from './formats';
+
+/** A JSON Schema (draft-07 subset) as ajv takes it. */
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** `$id` of the schema that holds every derived definition; refs look like `<id>#/definitions/<name>`. */
+export const DEFINITIONS_ID = 'kubernetes-1.28';
+
+/** Full definition names of the types with special handling. */
+export const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
+export const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+export const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+
+/** The schema of an int-or-string field (`IntOrString`, `format: int-or-string`, `x-kubernetes-int-or-string`). */
+export const INT_OR_STRING_SCHEMA: JsonSchema = { type: ['integer', 'string'] };
+/** A quantity is a string in the quantity grammar or a plain JSON number (`resources.limits.cpu: 0.5`). */
+export const QUANTITY_SCHEMA: JsonSchema = { type: ['string', 'number'], format: 'quantity' };
+
+/** A reference to a derived definition, usable from any schema compiled by the same ajv instance. */
+export function definitionRef(name: string): JsonSchema {
+  return { $ref: `${DEFINITIONS_ID}#/definitions/${name}` };
+}
+
+/** `group/version/kind`, with the core group as the empty string: `/v1/Pod`, `apps/v1/Deployment`. */
+export function gvkKey(group: string, version: string, kind: string): string {
+  return `${group}/${version}/${kind}`;
+}
+
+export interface GroupVersionKind {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+}
+
+export interface DerivedDefinitions {
+  /** Strict schema of every definition, by full name (`io.k8s.api.apps.v1.Deployment`). */
+  readonly definitions: Readonly<Record<string, JsonSchema>>;
+  /** Definition name of every apiVersion/kind pair 1.28 serves, by {@link gvkKey}. */
+  readonly kinds: ReadonlyMap<string, string>;
+  /** Every served group/version/kind. */
+  readonly served: readonly GroupVersionKind[];
+}
+
+const LOCAL_REF = '#/definitions/';
+
+/** Converts one OpenAPI v2 schema; `additionalProperties: false` on every object type that lists properties. */
+function convert(schema: unknown): JsonSchema {
+  if (!isObject(schema)) {
+    return {};
+  }
+  if (typeof schema.$ref === 'string') {
+    return schema.$ref.startsWith(LOCAL_REF) ? definitionRef(schema.$ref.slice(LOCAL_REF.length)) : {};
+  }
+  if (schema.format === 'int-or-string' || schema['x-kubernetes-int-or-string'] === true) {
+    return { ...INT_OR_STRING_SCHEMA };
+  }
+  const out: JsonSchema = {};
+  if (typeof schema.type === 'string' || Array.isArray(schema.type)) {
+    out.type = schema.type;
+  }
+  if (isKnownFormat(schema.format)) {
+    out.format = schema.format;
+  }
+  if (Array.isArray(schema.enum)) {
+    out.enum = schema.enum;
+  }
+  if (isObject(schema.items)) {
+    out.items = convert(schema.items);
+  }
+  const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
+  if (isObject(schema.properties)) {
+    const properties: Record<string, JsonSchema> = {};
+    for (const [name, property] of Object.entries(schema.properties)) {
+      properties[name] = convert(property);
+    }
+    out.properties = properties;
+  }
+  if (isObject(schema.additionalProperties)) {
+    out.additionalProperties = convert(schema.additionalProperties);
+  } else if (schema.additionalProperties === false || (isObject(schema.properties) && !preserve && schema.additionalProperties === undefined)) {
+    out.additionalProperties = false;
+  }
+  if (Array.isArray(schema.required) && schema.required.length > 0) {
+    out.required = schema.required.filter((r) => typeof r === 'string');
+  }
+  for (const junctor of ['oneOf', 'anyOf', 'allOf'] as const) {
+    const branches = schema[junctor];
+    if (Array.isArray(branches)) {
+      out[junctor] = branches.map(convert);
+    }
+  }
+  return out;
+}
+
+/** Derives the strict schemas and the served kinds from a parsed `_definitions.json`. */
+export function deriveDefinitions(raw: unknown): DerivedDefinitions {
+  const source: JsonObject = isObject(raw) && isObject(raw.definitions) ? raw.definitions : {};
+  const definitions: Record<string, JsonSchema> = {};
+  const kinds = new Map<string, string>();
+  const served: GroupVersionKind[] = [];
+  for (const [name, schema] of Object.entries(source)) {
+    definitions[name] = convert(schema);
+    const gvks = isObject(schema) ? schema['x-kubernetes-group-version-kind'] : undefined;
+    for (const gvk of Array.isArray(gvks) ? gvks : []) {
+      if (isObject(gvk) && typeof gvk.group === 'string' && typeof gvk.version === 'string' && typeof gvk.kind === 'string') {
+        const key = gvkKey(gvk.group, gvk.version, gvk.kind);
+        if (!kinds.has(key)) {
+          kinds.set(key, name);
+          served.push({ group: gvk.group, version: gvk.version, kind: gvk.kind });
+        }
+      }
+    }
+  }
+  definitions[INT_OR_STRING] = { ...INT_OR_STRING_SCHEMA };
+  definitions[QUANTITY] = { ...QUANTITY_SCHEMA };
+  return { definitions, kinds, served };
+}
