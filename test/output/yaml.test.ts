@@ -1,0 +1,91 @@
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import { parseManifests } from '../../src/input/parse';
+import { looksLikeNonString, toYaml } from '../../src/output/yaml';
+
+/** Strings that some YAML reader (1.1: kubectl/go-yaml v2, PyYAML; 1.2: js-yaml, yaml.v3) reads as non-strings. */
+const TRICKY = [
+  'yes', 'Yes', 'YES', 'no', 'NO', 'on', 'On', 'off', 'OFF', 'y', 'Y', 'n', 'N', 'true', 'False', 'TRUE',
+  'null', 'Null', '~', '', '1.10', '010', '0o17', '0x1F', '0b101', '1_000', '0x_1F', '1:20', '190:20:30',
+  '08', '.5', '5.', '1e3', '+1', '-3', '-0', '.inf', '-.Inf', '.NaN', '2001-12-14', '2001-12-14t21:59:43.10-05:00',
+  '=', '<<', '8080',
+];
+
+function kubectlRead(text: string): unknown {
+  return parseManifests(`apiVersion: v1\nkind: ConfigMap\ndata:\n${text.replace(/^/gm, '  ')}`, 't.yaml')[0].object;
+}
+
+describe('toYaml', () => {
+  test.each(TRICKY)('the string %j is quoted and reads back as the same string in YAML 1.1 and 1.2', (value) => {
+    const text = toYaml({ key: value });
+    expect(text).toMatch(/^key: ["']/);
+    expect(parse(text, { version: '1.1' })).toEqual({ key: value });
+    expect(parse(text, { version: '1.2' })).toEqual({ key: value });
+    expect((kubectlRead(text) as { data: unknown }).data).toEqual({ key: value });
+  });
+
+  test('tricky strings are quoted as map keys too (go-yaml v2 would read a bare y: as the boolean true)', () => {
+    const object = Object.fromEntries(TRICKY.filter((k) => k !== '').map((k) => [k, k]));
+    const text = toYaml(object);
+    expect(parse(text, { version: '1.1' })).toEqual(object);
+    expect(parse(text, { version: '1.2' })).toEqual(object);
+    expect(text).toContain('"y": "y"\n');
+    expect(text).toContain('"<<": "<<"\n');
+  });
+
+  test('ordinary strings stay plain; numbers, booleans and null stay typed', () => {
+    expect(toYaml({ memory: '512Mi', cpu: '100m', image: 'nginx:1.25', name: 'web', port: 8080, ratio: 0.5, on: true, none: null }))
+      .toBe('memory: 512Mi\ncpu: 100m\nimage: nginx:1.25\nname: web\nport: 8080\nratio: 0.5\n"on": true\nnone: null\n');
+  });
+
+  test('keys keep the order given; long strings are never wrapped; multi-line strings are block literals', () => {
+    const long = 'x '.repeat(300).trim();
+    const text = toYaml({ z: 1, a: { long, script: 'set -e\necho hi\n' } });
+    expect(text.split('\n')[0]).toBe('z: 1');
+    expect(text).toContain(`  long: ${long}\n`);
+    expect(text).toContain('  script: |\n    set -e\n    echo hi\n');
+  });
+
+  test('an object used twice is written twice, never as an anchor and alias', () => {
+    const shared = { app: 'web' };
+    const text = toYaml({ selector: { matchLabels: shared }, template: { metadata: { labels: shared } } });
+    expect(text).not.toMatch(/[&*]a\d/);
+    expect(text.match(/app: web/g)).toHaveLength(2);
+  });
+
+  test('no directive, no document marker; always ends with one newline', () => {
+    expect(toYaml({ a: 1 })).toBe('a: 1\n');
+    expect(toYaml({})).toBe('{}\n');
+  });
+
+  test('property: any object of strings, numbers and booleans reads back equal in YAML 1.1 and 1.2', () => {
+    const scalar = fc.oneof(
+      fc.constantFrom(...TRICKY),
+      fc.string(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+    );
+    const key = fc.oneof(fc.constantFrom(...TRICKY.filter((k) => k !== '')), fc.string({ minLength: 1 }))
+      .filter((k) => k !== '__proto__');
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(key, tie('node'), { maxKeys: 4 })),
+    })).node;
+    fc.assert(fc.property(fc.dictionary(key, value, { maxKeys: 6 }), (object) => {
+      const text = toYaml(object);
+      expect(parse(text, { version: '1.1' })).toEqual(object);
+      expect(parse(text, { version: '1.2' })).toEqual(object);
+    }), { numRuns: 300 });
+  });
+});
+
+describe('looksLikeNonString', () => {
+  test('numbers as Go reads them (underscores, 0o/0x/0b prefixes) and YAML floats', () => {
+    for (const s of ['0o17', '1_000', '0x_1F', '0b1', '+12', '1.5e3', '.5', '=', '<<', '.inf']) {
+      expect(looksLikeNonString(s)).toBe(true);
+    }
+    for (const s of ['512Mi', '100m', 'v1.28', '1.2.3', 'web-1', '_', '-', '0xZ', 'e3']) {
+      expect(looksLikeNonString(s)).toBe(false);
+    }
+  });
+});
