@@ -1,0 +1,226 @@
+import { arrayField, field, isObject, objectField, show, stringField } from '../../json';
+import { Path } from '../../path';
+import { apiGroup } from '../../pod-spec';
+import { ObjectRule, Target, Violation } from '../../rule';
+
+/** The API group of Role, ClusterRole, RoleBinding and ClusterRoleBinding. */
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** True when the object is one of `kinds` served by the RBAC API group (any version). */
+export function isRbacKind(target: Target, ...kinds: string[]): boolean {
+  return kinds.includes(target.kind) && apiGroup(target.apiVersion) === RBAC_GROUP;
+}
+
+/** One string entry of a list field, with its index in the list (non-string entries are skipped). */
+export interface Item {
+  readonly value: string;
+  readonly index: number;
+}
+
+function items(rule: unknown, key: string): Item[] {
+  const out: Item[] = [];
+  arrayField(rule, key).forEach((value, index) => {
+    if (typeof value === 'string') {
+      out.push({ value, index });
+    }
+  });
+  return out;
+}
+
+/** One entry of a role's `rules`, with its string lists. */
+export interface PolicyRuleView {
+  /** Index in `rules`. */
+  readonly index: number;
+  /** `['rules', index]`. */
+  readonly path: Path;
+  readonly apiGroups: readonly Item[];
+  readonly resources: readonly Item[];
+  readonly verbs: readonly Item[];
+  readonly resourceNames: readonly Item[];
+  readonly nonResourceURLs: readonly Item[];
+}
+
+/** True for a ClusterRole whose rules the aggregation controller owns (any `aggregationRule` object). */
+export function isAggregated(target: Target): boolean {
+  return target.kind === 'ClusterRole' && isObject(field(target.object, 'aggregationRule'));
+}
+
+/**
+ * The rules of a Role or ClusterRole. None for anything else, and none for an aggregated ClusterRole: the
+ * controller replaces its `rules` with the union of the ClusterRoles its selectors pick, each judged on its own.
+ */
+export function policyRules(target: Target): PolicyRuleView[] {
+  if (!isRbacKind(target, 'Role', 'ClusterRole') || isAggregated(target)) {
+    return [];
+  }
+  const out: PolicyRuleView[] = [];
+  arrayField(target.object, 'rules').forEach((rule, index) => {
+    if (!isObject(rule)) {
+      return;
+    }
+    out.push({
+      index,
+      path: ['rules', index],
+      apiGroups: items(rule, 'apiGroups'),
+      resources: items(rule, 'resources'),
+      verbs: items(rule, 'verbs'),
+      resourceNames: items(rule, 'resourceNames'),
+      nonResourceURLs: items(rule, 'nonResourceURLs'),
+    });
+  });
+  return out;
+}
+
+/**
+ * True when the rule entry `item` covers the resource `wanted`, as the RBAC authorizer matches them: `*` covers
+ * everything, an exact string covers itself, and `*\/sub` covers subresource `sub` of every resource. `pods`
+ * does not cover `pods/exec`. `wanted` may end in `/*` to mean "any subresource of that resource" (impersonation
+ * of `userextras/<key>`).
+ */
+export function resourceMatches(item: string, wanted: string): boolean {
+  if (item === '*') {
+    return true;
+  }
+  const slash = wanted.indexOf('/');
+  if (slash < 0) {
+    return item === wanted;
+  }
+  const base = wanted.slice(0, slash);
+  const sub = wanted.slice(slash + 1);
+  if (sub === '*') {
+    return (item.startsWith(`${base}/`) && item.length > base.length + 1) || (item.startsWith('*/') && item.length > 2);
+  }
+  return item === wanted || item === `*/${sub}`;
+}
+
+/** True when the rule's apiGroups cover `group` (`""` is the core group, `*` every group). */
+export function groupMatches(rule: PolicyRuleView, group: string): boolean {
+  return rule.apiGroups.some((g) => g.value === '*' || g.value === group);
+}
+
+/** A permission to look for: some verbs on one resource of one API group. */
+export interface Grant {
+  readonly group: string;
+  /** `secrets`, `pods/exec`, or `userextras/*` for any subresource. */
+  readonly resource: string;
+  /** The verbs that give the risk, or `any` when every verb does. `*` in the rule always matches. */
+  readonly verbs: readonly string[] | 'any';
+  /** The resource is cluster-scoped, so a (namespaced) Role granting it grants nothing. */
+  readonly clusterOnly?: boolean;
+}
+
+/** What one rule entry grants of a list of {@link Grant}s: the matching verb and resource entries. */
+export interface GrantMatch {
+  readonly verbs: readonly Item[];
+  readonly resources: readonly Item[];
+}
+
+function addUnique(into: Item[], from: readonly Item[]): void {
+  for (const item of from) {
+    if (!into.some((i) => i.index === item.index)) {
+      into.push(item);
+    }
+  }
+}
+
+/** The entries of `rule` that grant any of `grants`, or undefined when it grants none of them. */
+export function matchGrants(rule: PolicyRuleView, grants: readonly Grant[], namespacedRole: boolean): GrantMatch | undefined {
+  const verbs: Item[] = [];
+  const resources: Item[] = [];
+  for (const grant of grants) {
+    if ((grant.clusterOnly && namespacedRole) || !groupMatches(rule, grant.group)) {
+      continue;
+    }
+    const r = rule.resources.filter((item) => resourceMatches(item.value, grant.resource));
+    const wanted = grant.verbs;
+    const v = wanted === 'any' ? rule.verbs : rule.verbs.filter((item) => item.value === '*' || wanted.includes(item.value));
+    if (r.length > 0 && v.length > 0) {
+      addUnique(verbs, v);
+      addUnique(resources, r);
+    }
+  }
+  if (verbs.length === 0) {
+    return undefined;
+  }
+  const byIndex = (a: Item, b: Item) => a.index - b.index;
+  return { verbs: verbs.sort(byIndex), resources: resources.sort(byIndex) };
+}
+
+/** `verb "get"` or `verbs ["get","list"]`. */
+export function verbsText(verbs: readonly Item[]): string {
+  return verbs.length === 1 ? `verb ${show(verbs[0].value)}` : `verbs ${show(verbs.map((v) => v.value))}`;
+}
+
+/** `rule 2 grants verbs ["get","list"] on resources ["secrets"]`, with the resourceNames when the rule has any. */
+export function grantMessage(rule: PolicyRuleView, match: GrantMatch): string {
+  const names = rule.resourceNames.length > 0 ? ` (resourceNames ${show(rule.resourceNames.map((n) => n.value))})` : '';
+  return `rule ${rule.index} grants ${verbsText(match.verbs)} on resources ${show(match.resources.map((r) => r.value))}${names}`;
+}
+
+type Meta = Omit<ObjectRule, 'scope' | 'check'>;
+
+/**
+ * Defines a rule that flags every Role/ClusterRole rule entry granting any of `grants` (the factory behind the
+ * "verbs V on resources R of group G" rules). One violation per entry, at its first matching verb.
+ */
+export function grantRule(meta: Meta, grants: readonly Grant[]): ObjectRule {
+  return {
+    ...meta,
+    scope: 'object',
+    check(target) {
+      const namespacedRole = target.kind === 'Role';
+      const out: Violation[] = [];
+      for (const rule of policyRules(target)) {
+        const match = matchGrants(rule, grants, namespacedRole);
+        if (match) {
+          out.push({ path: [...rule.path, 'verbs', match.verbs[0].index], message: grantMessage(rule, match) });
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/** A binding's `roleRef`, when it is well formed. */
+export interface RoleRef {
+  readonly kind: 'Role' | 'ClusterRole';
+  readonly name: string;
+}
+
+/** The roleRef of a RoleBinding or ClusterRoleBinding (kind Role or ClusterRole of the RBAC group). */
+export function roleRef(target: Target): RoleRef | undefined {
+  if (!isRbacKind(target, 'RoleBinding', 'ClusterRoleBinding')) {
+    return undefined;
+  }
+  const ref = objectField(target.object, 'roleRef');
+  const kind = stringField(ref, 'kind');
+  const name = stringField(ref, 'name');
+  const group = stringField(ref, 'apiGroup');
+  if ((kind !== 'Role' && kind !== 'ClusterRole') || !name || (group !== undefined && group !== RBAC_GROUP)) {
+    return undefined;
+  }
+  return { kind, name };
+}
+
+/** The namespace of a namespaced object, absent counting as `default` (where kubectl puts it). */
+export function namespaceOf(target: Target): string {
+  return target.namespace || 'default';
+}
+
+/**
+ * The role a binding refers to, when the object set holds it: a ClusterRole by name; a Role by name in the
+ * binding's namespace (only a RoleBinding can refer to a Role).
+ */
+export function findRole(targets: readonly Target[], binding: Target, ref: RoleRef): Target | undefined {
+  if (ref.kind === 'Role' && binding.kind !== 'RoleBinding') {
+    return undefined;
+  }
+  return targets.find((t) => isRbacKind(t, ref.kind) && t.name === ref.name
+    && (ref.kind === 'ClusterRole' || namespaceOf(t) === namespaceOf(binding)));
+}
+
+/** The first rule entry granting every verb on every resource of every group (`*`, `*`, `*`), as cluster-admin does. */
+export function fullWildcardRule(role: Target): PolicyRuleView | undefined {
+  const star = (list: readonly Item[]) => list.some((i) => i.value === '*');
+  return policyRules(role).find((r) => star(r.apiGroups) && star(r.resources) && star(r.verbs));
+}
