@@ -1,0 +1,38 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AdmissionObject, AdmissionOptions, generateAdmissionPolicies, NotExpressibleRule, notExpressibleRules } from './generate';
+
+export type HardenedAdmissionProps = AdmissionOptions;
+
+/**
+ * The admission policies of a profile in a cdk8s chart: one ValidatingAdmissionPolicy and its binding per rule
+ * that CEL can express, exactly the objects `generateAdmissionPolicies` returns (and the `admission` command
+ * prints), so the cluster enforces the rules synth checks. The objects are cluster-scoped: a chart namespace is
+ * not copied onto them. `notExpressible` lists the profile's rules that they do not enforce.
+ */
+export class HardenedAdmission extends Construct {
+  /** The generated objects, one ApiObject each (policy, then its binding), in pack order. */
+  readonly apiObjects: readonly ApiObject[];
+  /** The rules of the profile that no policy enforces, with the reason. */
+  readonly notExpressible: readonly NotExpressibleRule[];
+
+  constructor(scope: Construct, id: string, props: HardenedAdmissionProps) {
+    super(scope, id);
+    const objects: AdmissionObject[] = generateAdmissionPolicies(props);
+    const chartNamespace = Chart.of(this).namespace;
+    this.apiObjects = objects.map((object) => {
+      const { apiVersion, kind, metadata, ...body } = object;
+      const apiObject = new ApiObject(this, `${kind}-${metadata.name}`, {
+        apiVersion,
+        kind,
+        metadata: { name: metadata.name, labels: { ...metadata.labels }, annotations: { ...metadata.annotations } },
+        ...JSON.parse(JSON.stringify(body)),
+      });
+      if (chartNamespace !== undefined) {
+        apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      }
+      return apiObject;
+    });
+    this.notExpressible = notExpressibleRules(props.profile);
+  }
+}
