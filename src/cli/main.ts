@@ -1,15 +1,34 @@
 #!/usr/bin/env node
 import { readFileSync } from 'fs';
-import { runCli } from './program';
+import { internalError, runCli } from './program';
 
-runCli(process.argv.slice(2), {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  readStdin: () => readFileSync(0, 'utf8'),
+// `cdk8s-hardened check ... | head`: a closed pipe ends the output quietly, not with an EPIPE stack trace;
+// any other failure of an output stream ends the run with exit 2 (there is nowhere left to report it).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    process.exit(error.code === 'EPIPE' ? process.exitCode ?? 0 : 2);
+  });
+}
+
+const io = {
+  stdout: (s: string) => {
+    process.stdout.write(s);
+  },
+  stderr: (s: string) => {
+    process.stderr.write(s);
+  },
+  readStdin: () => readFileSync(0),
   stdoutIsTTY: Boolean(process.stdout.isTTY),
-}).then((code) => {
+  stderrIsTTY: Boolean(process.stderr.isTTY),
+  env: process.env,
+};
+
+process.on('uncaughtException', (error) => {
+  process.exitCode = internalError(error, io);
+});
+
+runCli(process.argv.slice(2), io).then((code) => {
   process.exitCode = code;
 }, (error: unknown) => {
-  process.stderr.write(`cdk8s-hardened: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 2;
+  process.exitCode = internalError(error, io);
 });

@@ -1,48 +1,66 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../input/parse';
-import { evaluate } from '../policy/engine';
-import { rulesForProfile } from '../policy/packs';
 import { Profile, PROFILES } from '../policy/rule';
-import { formatJson } from '../report/json';
-import { summarize } from '../report/summary';
-import { formatText } from '../report/text';
-import { loadManifests } from './inputs';
+import {
+  CHECK_FORMATS,
+  CheckFormat,
+  EXIT_BAD_INPUT,
+  EXIT_FINDINGS,
+  EXIT_OK,
+  FAIL_ON,
+  FailOn,
+  OutputFileError,
+  runCheck,
+  toolVersion,
+  UsageError,
+} from './check';
+import { RULES_FORMATS, RulesFormat, runRules } from './rules';
+
+export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK };
 
 /** What the CLI touches of the outside world, so tests can run it in-process. */
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
-  readStdin(): string;
+  /** The content of standard input, for the path `-`. */
+  readStdin(): string | Uint8Array;
   readonly stdoutIsTTY: boolean;
+  /** Progress indicators are drawn only on a TTY stderr. @default false */
+  readonly stderrIsTTY?: boolean;
+  /** Environment (NO_COLOR, CDK8S_HARDENED_DEBUG). @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Exit codes CI can gate on. */
-export const EXIT_OK = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_BAD_INPUT = 2;
-
-const FORMATS = ['text', 'json'] as const;
-type Format = (typeof FORMATS)[number];
-
-/** Runs the `cdk8s-hardened` command line; resolves to the exit code. */
+/** Runs the `cdk8s-hardened` command line; resolves to the exit code (0 pass, 1 failing findings, 2 bad input or usage). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = EXIT_OK;
   const program = new Command('cdk8s-hardened')
     .description('Hardened cdk8s constructs and a Kubernetes 1.28 policy engine: prove manifests secure before they ship.')
+    .version(toolVersion(), '-V, --version')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showSuggestionAfterError(true)
+    .addHelpText('after', '\nExit codes: 0 no failing finding, 1 failing findings, 2 bad input or usage.');
 
   program.command('check')
     .description('check Kubernetes YAML/JSON files and folders (multi-document; "-" reads stdin)')
-    .argument('<paths...>', 'files, folders (searched for .yaml, .yml, .json) or - for stdin')
-    .addOption(new Option('--profile <profile>', 'rule pack').choices(PROFILES.filter((p) => p !== 'schema')).default('hardened'))
-    .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
-    .action((paths: string[], opts: { profile: Profile; format: Format }) => {
-      const manifests = loadManifests(paths, io.readStdin);
-      const findings = evaluate(manifests, rulesForProfile(opts.profile));
-      const report = { findings, summary: summarize(findings, manifests.length, opts.profile) };
-      io.stdout(opts.format === 'json' ? formatJson(report) : formatText(report, { color: io.stdoutIsTTY }));
-      exitCode = report.summary.passed ? EXIT_OK : EXIT_FINDINGS;
+    .argument('<paths...>', 'files, folders (searched recursively for .yaml, .yml, .json) or - for stdin')
+    .addOption(new Option('--profile <profile>', 'rule pack').choices(PROFILES).default('hardened'))
+    .addOption(new Option('--format <format>', 'report format').choices(CHECK_FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the report to this file (atomically) instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1)').choices(FAIL_ON).default('error'))
+    .action((paths: string[], opts: { profile: Profile; format: CheckFormat; output?: string; failOn: FailOn }) => {
+      exitCode = runCheck(paths, opts, io);
+    });
+
+  program.command('rules')
+    .description('list the rules (grouped by area), or explain one')
+    .argument('[rule-id]', 'the rule to explain')
+    .addOption(new Option('--profile <profile>', 'only the rules of this pack').choices(PROFILES))
+    .addOption(new Option('--format <format>', 'output format (markdown: docs/rules.md)').choices(RULES_FORMATS).default('text'))
+    .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
+    .action((id: string | undefined, opts: { profile?: Profile; format: RulesFormat; output?: string }) => {
+      exitCode = runRules(id, opts, io);
     });
 
   try {
@@ -52,11 +70,29 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // Help and version exit 0; usage errors were already printed by commander.
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
-    if (error instanceof InputError) {
+    if (error instanceof InputError || error instanceof UsageError || error instanceof OutputFileError) {
       io.stderr(`cdk8s-hardened: ${error.message}\n`);
       return EXIT_BAD_INPUT;
     }
-    throw error;
+    return internalError(error, io);
   }
   return exitCode;
+}
+
+/**
+ * A bug or an environment failure: one line (no stack trace unless CDK8S_HARDENED_DEBUG=1), exit 2.
+ * A stack overflow is named as such: it means input nested beyond what a rule can walk.
+ */
+export function internalError(error: unknown, io: Pick<CliIo, 'stderr' | 'env'>): number {
+  const env = io.env ?? process.env;
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = error instanceof RangeError && /call stack/i.test(message)
+    ? 'input nested too deeply to check'
+    : `internal error: ${message.split('\n')[0]}`;
+  if (env.CDK8S_HARDENED_DEBUG === '1' && error instanceof Error && error.stack) {
+    io.stderr(`cdk8s-hardened: ${hint}\n${error.stack}\n`);
+  } else {
+    io.stderr(`cdk8s-hardened: ${hint} (set CDK8S_HARDENED_DEBUG=1 for details)\n`);
+  }
+  return EXIT_BAD_INPUT;
 }

@@ -1,18 +1,29 @@
-import { Finding, ObjectRef } from '../policy/rule';
-import { Report } from './summary';
+import { Finding } from '../policy/rule';
+import { objectLabel, Report } from './summary';
 
 export interface TextOptions {
-  /** ANSI colours (the CLI turns them on only when stdout is a TTY). */
+  /** ANSI colours (the CLI turns them on only when stdout is a TTY and NO_COLOR is unset). */
   readonly color?: boolean;
 }
 
-const CODES = { red: 31, yellow: 33, blue: 34, gray: 90, bold: 1 } as const;
+const CODES = { red: 31, yellow: 33, blue: 34, gray: 90, bold: 1, dim: 2 } as const;
 
-function objectLabel(ref: ObjectRef): string {
-  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name || '(unnamed)'}`;
+/**
+ * Makes text from the input safe to print on a terminal: control characters (an ANSI escape hidden in a
+ * container name, a carriage return that rewrites the line) are shown as `\u001b`, never sent raw.
+ */
+export function visible(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** A report for people: grouped by file and object, each finding with its field path and fix, then a summary line. */
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/**
+ * A report for people: findings grouped by file and object, each with its severity, rule, message, the field
+ * path (with file:line where known) and the fix or the suppression's reason; then one summary line.
+ */
 export function formatText(report: Report, options: TextOptions = {}): string {
   const paint = (code: keyof typeof CODES, s: string) => (options.color ? `\u001b[${CODES[code]}m${s}\u001b[0m` : s);
   const severityLabel = (f: Finding) => {
@@ -25,35 +36,47 @@ export function formatText(report: Report, options: TextOptions = {}): string {
   const lines: string[] = [];
   let lastFile: string | undefined;
   let lastObject: string | undefined;
+  let lastFix: string | undefined;
   for (const f of report.findings) {
     const file = f.file ?? f.constructPath ?? '(input)';
     if (file !== lastFile) {
       if (lines.length) {
         lines.push('');
       }
-      lines.push(paint('bold', file));
+      lines.push(paint('bold', visible(file)));
       lastFile = file;
       lastObject = undefined;
+      lastFix = undefined;
     }
-    const object = objectLabel(f.object);
+    const object = visible(objectLabel(f.object));
     if (object !== lastObject) {
       lines.push(`  ${object}`);
       lastObject = object;
+      lastFix = undefined;
     }
-    const where = `${f.line !== undefined ? `line ${f.line}, ` : ''}${f.path || '(object)'}`;
-    lines.push(`    ${severityLabel(f)} ${f.ruleId}: ${f.message}`);
-    lines.push(`      at ${where}`);
-    lines.push(f.suppressed ? `      reason: ${f.suppressionReason}` : `      fix: ${f.remediation}`);
+    const field = f.path ? visible(f.path) : 'the object';
+    const where = f.file !== undefined && f.line !== undefined ? ` (${visible(f.file)}:${f.line})` : f.line !== undefined ? ` (line ${f.line})` : '';
+    lines.push(`    ${severityLabel(f)} ${visible(f.ruleId)}: ${visible(f.message)}`);
+    lines.push(`      at ${field}${where}`);
+    if (f.suppressed) {
+      lines.push(`      ${paint('dim', 'reason:')} ${visible(f.suppressionReason ?? '')}`);
+      lastFix = undefined;
+    } else if (`${f.ruleId}\n${f.remediation}` !== lastFix) {
+      // The fix is shown once for a run of findings of one rule on one object that share it.
+      lines.push(`      ${paint('dim', 'fix:')} ${visible(f.remediation)}`);
+      lastFix = `${f.ruleId}\n${f.remediation}`;
+    }
   }
   const s = report.summary;
   const verdict = s.passed ? paint('bold', 'PASS') : paint('red', 'FAIL');
   if (lines.length) {
     lines.push('');
   }
+  const files = report.files ? ` in ${plural(report.files.length, 'file')}` : '';
   lines.push(
-    `${verdict} ${s.objects} object${s.objects === 1 ? '' : 's'} checked with profile ${s.profile}: `
-      + `${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, `
-      + `${s.info} info, ${s.suppressed} suppressed`,
+    `${verdict} ${plural(s.objects, 'object')}${files} checked with profile ${s.profile}: `
+      + `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, `
+      + `${s.info} info, ${s.suppressed} suppressed${s.failOn === 'warning' ? ' (failing on warnings)' : ''}`,
   );
   return `${lines.join('\n')}\n`;
 }
