@@ -3,6 +3,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rm
 import { basename, dirname, join, resolve } from 'path';
 import { evaluate } from '../policy/engine';
 import { rulesForProfile } from '../policy/packs';
+import { createSchemaRule, CrdError, SCHEMA_RULE_ID } from '../schema';
 import { Profile, Rule } from '../policy/rule';
 import { formatJson } from '../report/json';
 import { formatJunit } from '../report/junit';
@@ -140,6 +141,8 @@ export interface CheckOptions {
   readonly maxFileBytes?: number;
   /** The folder SARIF file URIs are relative to. @default process.cwd() */
   readonly baseDir?: string;
+  /** CustomResourceDefinition files: custom resources are schema-checked against them. */
+  readonly crds?: readonly string[];
 }
 
 /** Renders a report in a format. */
@@ -154,6 +157,24 @@ export function renderReport(report: Report, format: CheckFormat, rules: readonl
     default:
       return formatText(report, { color: options.color });
   }
+}
+
+/** Replaces the pack's schema rule with one that also knows the CRDs in `files`. */
+function withCrds(rules: Rule[], files: readonly string[] | undefined, io: CliIo): Rule[] {
+  if (!files || files.length === 0) {
+    return rules;
+  }
+  const crds = loadInputs(files, io.readStdin, {}).manifests.map((m) => m.object);
+  let schemaRule: Rule;
+  try {
+    schemaRule = createSchemaRule({ crds });
+  } catch (error) {
+    if (error instanceof CrdError) {
+      throw new UsageError(`--crd: ${error.message}`);
+    }
+    throw error;
+  }
+  return rules.map((rule) => (rule.id === SCHEMA_RULE_ID ? schemaRule : rule));
 }
 
 /**
@@ -179,7 +200,7 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
       },
     });
     const manifests = inputs.manifests;
-    rules = rulesForProfile(profile);
+    rules = withCrds(rulesForProfile(profile), options.crds, io);
     let judged = rules;
     if (manifests.length > PROGRESS_MIN_OBJECTS || inputs.files.length > PROGRESS_MIN_FILES) {
       const total = rules.length * manifests.length;

@@ -14,7 +14,9 @@ import {
   toolVersion,
   UsageError,
 } from './check';
+import { DEFAULT_ADMISSION_VERSION, runAdmission } from './admission';
 import { RULES_FORMATS, RulesFormat, runRules } from './rules';
+import { runSynth } from './synth';
 
 export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK };
 
@@ -49,8 +51,29 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addOption(new Option('--format <format>', 'report format').choices(CHECK_FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to this file (atomically) instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1)').choices(FAIL_ON).default('error'))
-    .action((paths: string[], opts: { profile: Profile; format: CheckFormat; output?: string; failOn: FailOn }) => {
-      exitCode = runCheck(paths, opts, io);
+    .option('--crd <file...>', 'CustomResourceDefinition files whose schemas custom resources are validated against')
+    .action((paths: string[], opts: { profile: Profile; format: CheckFormat; output?: string; failOn: FailOn; crd?: string[] }) => {
+      exitCode = runCheck(paths, { ...opts, crds: opts.crd }, io);
+    });
+
+  program.command('synth')
+    .description('run a cdk8s app, judge every object it synthesizes and write a GitOps tree (nothing on failure)')
+    .argument('[app-entry]', 'the app: a .ts/.js file or a project folder (default: cdk8s.yaml app, main.ts, src/main.ts, lib/main.js)')
+    .option('--out <dir>', 'output folder, replaced atomically', 'dist')
+    .addOption(new Option('--profile <profile>', 'rule pack').choices(PROFILES).default('hardened'))
+    .action(async (entry: string | undefined, opts: { out: string; profile: Profile }) => {
+      exitCode = await runSynth({ entry, out: opts.out, profile: opts.profile }, io);
+    });
+
+  program.command('admission')
+    .description('print ValidatingAdmissionPolicy manifests that make the cluster enforce the rules of a profile')
+    .addOption(new Option('--profile <profile>', 'rule pack').choices(PROFILES.filter((p) => p !== 'schema')).default('hardened'))
+    .option('--kubernetes-version <version>', 'target version: v1beta1 policies for 1.28/1.29, v1 from 1.30', DEFAULT_ADMISSION_VERSION)
+    .option('--validation-actions <actions>', 'binding actions for error rules: Deny, Warn, Audit (comma-separated)', 'Deny')
+    .option('--exclude-namespaces <names>', 'namespaces the bindings skip (comma-separated)', 'kube-system')
+    .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
+    .action((opts: { profile: Profile; kubernetesVersion: string; validationActions: string; excludeNamespaces: string; output?: string }) => {
+      exitCode = runAdmission(opts, io);
     });
 
   program.command('rules')

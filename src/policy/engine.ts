@@ -2,6 +2,7 @@ import { isObject, JsonObject, objectField, stringField } from './json';
 import { formatPath } from './path';
 import { podViews } from './pod-spec';
 import { Finding, Manifest, ObjectRef, Rule, Severity, Target, Violation } from './rule';
+import { ALL_RULES } from './rules';
 import { annotationSuppressions, Suppression, SUPPRESSION_RULE_ID } from './suppressions';
 
 /** Rule id of findings about inputs that are not Kubernetes objects at all. */
@@ -63,7 +64,8 @@ export interface EvaluateOptions {
  * reported as an error finding on that object, never as a silent pass.
  */
 export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[], options: EvaluateOptions = {}): Finding[] {
-  const knownRuleIds = new Set(rules.map((r) => r.id));
+  // A suppression may name any rule of the catalogue, even one outside the pack being run.
+  const knownRuleIds = new Set([...ALL_RULES, ...rules].map((r) => r.id));
   const targets = manifests.map((m) => toTarget(m.object));
   const perObject: Finding[][] = manifests.map(() => []);
 

@@ -1,0 +1,46 @@
+import { formatAdmissionYaml, generateAdmissionPolicies, notExpressibleRules, VALIDATION_ACTIONS, ValidationAction } from '../admission';
+import { Profile } from '../policy/rule';
+import { KUBERNETES_VERSION } from '../version';
+import { EXIT_OK, UsageError, writeFileAtomically } from './check';
+import { CliIo } from './program';
+
+export interface AdmissionCommandOptions {
+  readonly profile: Profile;
+  readonly kubernetesVersion: string;
+  readonly validationActions: string;
+  readonly excludeNamespaces: string;
+  readonly output?: string;
+}
+
+/**
+ * `cdk8s-hardened admission`: prints ValidatingAdmissionPolicy + binding manifests for the rules of a profile,
+ * with a header that lists the rules no admission policy can enforce (and why).
+ */
+export function runAdmission(options: AdmissionCommandOptions, io: Pick<CliIo, 'stdout' | 'stderr'>): number {
+  const actions = options.validationActions.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  const unknown = actions.filter((a) => !(VALIDATION_ACTIONS as readonly string[]).includes(a));
+  if (unknown.length > 0 || actions.length === 0) {
+    throw new UsageError(`--validation-actions takes a comma-separated list of ${VALIDATION_ACTIONS.join(', ')} (got "${options.validationActions}")`);
+  }
+  let objects;
+  try {
+    objects = generateAdmissionPolicies({
+      profile: options.profile,
+      kubernetesVersion: options.kubernetesVersion,
+      validationActions: actions as ValidationAction[],
+      excludedNamespaces: options.excludeNamespaces.split(',').map((n) => n.trim()).filter((n) => n !== ''),
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const text = formatAdmissionYaml(objects, notExpressibleRules(options.profile), { profile: options.profile });
+  if (options.output) {
+    writeFileAtomically(options.output, text);
+    io.stderr(`cdk8s-hardened: wrote ${objects.length} objects to ${options.output}\n`);
+  } else {
+    io.stdout(text);
+  }
+  return EXIT_OK;
+}
+
+export const DEFAULT_ADMISSION_VERSION = KUBERNETES_VERSION;
