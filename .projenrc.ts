@@ -42,4 +42,22 @@ const project = new typescript.TypeScriptProject({
 // `npm test` compiles first: the CLI tests run the real binary from lib/.
 project.testTask.prependSpawn(project.compileTask);
 
+// The README's main job: synthesize the reference example, judge every object, write the GitOps tree to dist/.
+const synth = project.addTask('synth', {
+  description: 'Synthesize and validate the reference example (examples/reference) into dist/',
+  env: { CDK8S_CHECK_UPGRADE: 'false' },
+});
+synth.spawn(project.compileTask);
+synth.exec('node lib/cli/main.js synth examples/reference/main.ts --out dist');
+
+// docs/rules.md is generated from the rule catalogue; a test fails when it is not current.
+const docs = project.addTask('docs', { description: 'Regenerate docs/rules.md from the rule catalogue' });
+docs.spawn(project.compileTask);
+docs.exec('node lib/cli/main.js rules --format markdown --output docs/rules.md');
+
+// Benchmarks print figures and ratios and rewrite bench/RESULTS.md; `npm run bench -- --quick` takes under a minute.
+const bench = project.addTask('bench', { description: 'Benchmark synth and check at scale against their floors' });
+bench.spawn(project.compileTask);
+bench.exec('node bench/run.js', { receiveArgs: true });
+
 project.synth();
