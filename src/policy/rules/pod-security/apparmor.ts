@@ -4,9 +4,10 @@ import { objectField, show } from '../../json';
 /** The annotation prefix of per-container AppArmor profiles (Kubernetes 1.28; the field arrives in 1.30). */
 export const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
+/** A YAML value left empty (`key:`) is null, which the API server decodes as "" for a string map. */
 function allowed(profile: unknown): boolean {
-  return typeof profile === 'string'
-    && (profile === '' || profile === 'runtime/default' || profile.startsWith('localhost/'));
+  return profile === null || (typeof profile === 'string'
+    && (profile === '' || profile === 'runtime/default' || profile.startsWith('localhost/')));
 }
 
 /** PSS baseline "AppArmor" (PSA check appArmorProfile). */
