@@ -17,3 +17,5 @@ export { decodeManifestBytes, MAX_ALIAS_COUNT, MAX_DEPTH } from './input/parse';
 export * from './constructs';
 export * from './synth';
 export * from './admission';
+export * from './schema';
+export * from './output';

@@ -1,0 +1,7 @@
+export { HardeningError, Labels, ObjectMetaProps, NAME_LABEL } from './common';
+export * from './pod-hardening';
+export * from './secure-pod';
+export * from './secure-workloads';
+export * from './default-deny-network';
+export * from './locked-down-namespace';
+export * from './least-privilege-role';

@@ -1,0 +1,227 @@
+import { ApiObject, App, AppProps, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { evaluate, isFailing } from '../policy/engine';
+import { rulesForProfile } from '../policy/packs';
+import { Finding, Manifest, Profile, Rule } from '../policy/rule';
+import { Suppression } from '../policy/suppressions';
+
+/** How synth judges the app. */
+export interface HardenOptions {
+  /**
+   * The rule pack to run.
+   * @default 'hardened'
+   */
+  readonly profile?: Profile;
+  /**
+   * Rules to run instead of the profile's (e.g. the profile's plus your own).
+   * @default - rulesForProfile(profile)
+   */
+  readonly rules?: readonly Rule[];
+  /**
+   * Suppressions given in code, in addition to those annotated on objects. Each needs a reason.
+   * @default - none
+   */
+  readonly suppressions?: readonly Suppression[];
+  /**
+   * The lowest severity that fails synth.
+   * @default 'error'
+   */
+  readonly failOn?: 'error' | 'warning';
+  /**
+   * Receives each new evaluation (once per distinct set of objects, not once per chart).
+   * @default - warnings are written to stderr, one line each, plus a count of info notes
+   */
+  readonly onReport?: (report: SynthReport) => void;
+}
+
+/** What one evaluation of the app found. */
+export interface SynthReport {
+  readonly profile: string;
+  /** How many Kubernetes objects were judged. */
+  readonly objects: number;
+  /** Every finding, suppressed ones included, in engine order. */
+  readonly findings: readonly Finding[];
+  /** The findings that fail synth. */
+  readonly failing: readonly Finding[];
+}
+
+/** One line per finding: construct path, object, rule id, field path, message and fix. */
+export function formatFindingLine(finding: Finding): string {
+  const o = finding.object;
+  const object = `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name || '(unnamed)'}`;
+  const where = finding.constructPath ?? finding.file ?? '(input)';
+  return `${where} (${object}): ${finding.ruleId} at ${finding.path || '(object)'}: ${finding.message}. Fix: ${finding.remediation}`;
+}
+
+function defaultReporter(report: SynthReport): void {
+  const live = report.findings.filter((f) => !f.suppressed && !report.failing.includes(f));
+  const warnings = live.filter((f) => f.severity === 'warning');
+  const info = live.filter((f) => f.severity === 'info').length;
+  if (warnings.length === 0 && info === 0) {
+    return;
+  }
+  const lines = [`cdk8s-hardened: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}, ${info} info (profile ${report.profile})`];
+  for (const w of warnings) {
+    lines.push(`  warning ${formatFindingLine(w)}`);
+  }
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+const GUARDS = new WeakMap<App, SynthGuard>();
+
+/**
+ * Runs the policy engine over every object an app synthesizes (construct output, raw ApiObjects, cdk8s-plus
+ * objects, `Include`d YAML, after every JSON patch), as a construct validation: `app.synth()`, `app.synthYaml()`,
+ * `chart.toJson()` and `Testing.synth(chart)` throw before anything is written when an error finding remains,
+ * listing one line per finding under the chart that holds the object.
+ *
+ * Set rules (e.g. "each namespace with workloads has a default-deny policy") see the objects of every chart.
+ */
+export class SynthGuard {
+  /** The guard attached to `app`, if any. */
+  static of(app: App): SynthGuard | undefined {
+    return GUARDS.get(app);
+  }
+
+  readonly profile: string;
+  private readonly rules: readonly Rule[];
+  private readonly options: HardenOptions;
+  private readonly charts = new WeakSet<Chart>();
+  private fingerprint?: string;
+  private current?: { report: SynthReport; chartOf: Map<string, Chart> };
+  /** Inside HardenedApp.synth(): `pending` until the first evaluation of the run, then `done`. */
+  private run_: 'idle' | 'pending' | 'done' = 'idle';
+
+  constructor(private readonly app: App, options: HardenOptions = {}) {
+    if (GUARDS.has(app)) {
+      throw new Error('this App is already hardened: call hardenApp(app) once (HardenedApp does it for you)');
+    }
+    GUARDS.set(app, this);
+    this.options = options;
+    this.profile = options.rules ? 'custom' : (options.profile ?? 'hardened');
+    this.rules = options.rules ?? rulesForProfile(options.profile ?? 'hardened');
+    app.node.addValidation({
+      validate: () => {
+        // The app validates before its charts (cdk8s walks the tree in pre-order): evaluate once per pass here,
+        // and let each chart report the findings about its own objects.
+        this.attachCharts();
+        this.refresh();
+        return [];
+      },
+    });
+  }
+
+  /** The latest evaluation (undefined before the first synth). */
+  get lastReport(): SynthReport | undefined {
+    return this.current?.report;
+  }
+
+  /** Judges the app's objects now and returns the report (no caching, no printing). */
+  evaluate(): SynthReport {
+    return this.judge(this.collect()).report;
+  }
+
+  /** @internal Evaluates at most once for the duration of `body` (used by HardenedApp around a synth). */
+  _frozen<T>(body: () => T): T {
+    if (this.run_ !== 'idle') {
+      return body();
+    }
+    this.run_ = 'pending';
+    try {
+      return body();
+    } finally {
+      this.run_ = 'idle';
+    }
+  }
+
+  private attachCharts(): void {
+    for (const c of this.app.node.findAll()) {
+      if (Chart.isChart(c) && !this.charts.has(c)) {
+        this.charts.add(c);
+        const chart = c;
+        c.node.addValidation({ validate: () => this.linesFor(chart) });
+      }
+    }
+  }
+
+  private linesFor(chart: Chart): string[] {
+    if (!this.current) {
+      this.refresh();
+    }
+    const current = this.current!;
+    return current.report.failing
+      .filter((f) => f.constructPath !== undefined && current.chartOf.get(f.constructPath) === chart)
+      .map(formatFindingLine);
+  }
+
+  private collect(): { manifests: Manifest[]; chartOf: Map<string, Chart> } {
+    const manifests: Manifest[] = [];
+    const chartOf = new Map<string, Chart>();
+    for (const c of this.app.node.findAll()) {
+      if (ApiObject.isApiObject(c)) {
+        manifests.push({ object: c.toJson(), origin: { constructPath: c.node.path } });
+        chartOf.set(c.node.path, Chart.of(c as IConstruct));
+      }
+    }
+    return { manifests, chartOf };
+  }
+
+  private judge(collected: { manifests: Manifest[]; chartOf: Map<string, Chart> }): { report: SynthReport; chartOf: Map<string, Chart> } {
+    const findings = evaluate(collected.manifests, this.rules, { suppressions: this.options.suppressions ?? [] });
+    const failOn = this.options.failOn ?? 'error';
+    return {
+      report: { profile: this.profile, objects: collected.manifests.length, findings, failing: findings.filter((f) => isFailing(f, failOn)) },
+      chartOf: collected.chartOf,
+    };
+  }
+
+  private refresh(): void {
+    if (this.run_ === 'done' && this.current) {
+      return;
+    }
+    if (this.run_ === 'pending') {
+      this.run_ = 'done';
+    }
+    const collected = this.collect();
+    const fingerprint = JSON.stringify(collected.manifests.map((m) => [m.origin?.constructPath, m.object]));
+    if (fingerprint === this.fingerprint && this.current) {
+      return;
+    }
+    this.fingerprint = fingerprint;
+    this.current = this.judge(collected);
+    (this.options.onReport ?? defaultReporter)(this.current.report);
+  }
+}
+
+/**
+ * Hardens an existing App in one line: from now on its synth runs the policy engine and fails on error findings.
+ * Returns the guard (its `lastReport` holds the findings of the last synth).
+ */
+export function hardenApp(app: App, options: HardenOptions = {}): SynthGuard {
+  return new SynthGuard(app, options);
+}
+
+export interface HardenedAppProps extends AppProps, HardenOptions {}
+
+/**
+ * A cdk8s App whose synth refuses insecure or invalid output: every object of every chart is judged by the
+ * `hardened` profile (configurable) and any error finding fails `synth()` / `synthYaml()` before a file is written.
+ * Output location and format follow `App` (outdir from props, else `CDK8S_OUTDIR`, else `dist`).
+ */
+export class HardenedApp extends App {
+  readonly guard: SynthGuard;
+
+  constructor(props: HardenedAppProps = {}) {
+    const { profile, rules, suppressions, failOn, onReport, ...appProps } = props;
+    super(appProps);
+    this.guard = hardenApp(this, { profile, rules, suppressions, failOn, onReport });
+  }
+
+  override synth(): void {
+    this.guard._frozen(() => super.synth());
+  }
+
+  override synthYaml(): string {
+    return this.guard._frozen(() => super.synthYaml());
+  }
+}

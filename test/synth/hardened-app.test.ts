@@ -1,0 +1,256 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, Include, JsonPatch, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { LockedDownNamespace, SecureDeployment } from '../../src/constructs';
+import { rulesForProfile } from '../../src/policy/packs';
+import { ObjectRule, Rule, SetRule } from '../../src/policy/rule';
+import { suppressionAnnotation } from '../../src/policy/suppressions';
+import { formatFindingLine, hardenApp, HardenedApp, HardenOptions, SynthGuard, SynthReport } from '../../src/synth';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+
+function json(object: ApiObject): any {
+  return object.toJson();
+}
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'hardened-app-'));
+}
+
+/** A hardened app with a locked-down namespace chart; reports are collected, not printed. */
+function setup(options: HardenOptions = {}) {
+  const reports: SynthReport[] = [];
+  const outdir = tmpdir();
+  const app = new HardenedApp({ outdir, onReport: (r) => reports.push(r), ...options });
+  const chart = new Chart(app, 'c', { namespace: 'team-a' });
+  new LockedDownNamespace(chart, 'ns', { name: 'team-a' });
+  return { app, chart, outdir, reports };
+}
+
+const CONTAINER = {
+  name: 'app',
+  image: 'registry.example.com/app:1.0.0',
+  ports: [{ containerPort: 8080 }],
+  resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+  livenessProbe: { tcpSocket: { port: 8080 } },
+  readinessProbe: { tcpSocket: { port: 8080 } },
+};
+
+function privilegedPod(chart: Chart, annotations?: Record<string, string>): ApiObject {
+  return new ApiObject(chart, 'raw', {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'raw', ...(annotations ? { annotations } : {}) },
+    spec: { containers: [{ name: 'main', image: 'busybox:1.36.1', securityContext: { privileged: true } }] },
+  });
+}
+
+describe('HardenedApp', () => {
+  test('a raw ApiObject with privileged: true fails synth with one line per finding: path, rule, field, message, fix', () => {
+    const { app, chart, outdir } = setup();
+    new SecureDeployment(chart, 'api', { containers: [CONTAINER] });
+    privilegedPod(chart);
+
+    let message = '';
+    try {
+      Testing.synth(chart);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^Validation failed with the following errors:/);
+    expect(message).toContain('[c] c/raw (Pod team-a/raw): pss-baseline-privileged at spec.containers[0].securityContext.privileged: container "main"');
+    expect(message).toMatch(/pss-baseline-privileged at [^\n]*\. Fix: [^\n]+/);
+    // Only the insecure object is reported; the construct output is clean.
+    expect(message).not.toContain('c/api');
+    const lines = message.split('\n').slice(1);
+    expect(lines.every((l) => l.startsWith('  [c] c/raw (Pod team-a/raw): '))).toBe(true);
+
+    expect(() => app.synth()).toThrow(/pss-baseline-privileged/);
+    expect(() => app.synthYaml()).toThrow(/pss-baseline-privileged/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('Include of an insecure YAML file fails synth', () => {
+    const { chart } = setup();
+    new Include(chart, 'legacy', { url: path.join(FIXTURES, 'insecure-deployment.yaml') });
+    expect(() => Testing.synth(chart)).toThrow(/c\/legacy\/[^ ]+ \(Deployment team-a\/legacy\): pss-baseline-privileged at spec\.template\.spec\.containers\[0\]\.securityContext\.privileged/);
+    expect(() => Testing.synth(chart)).toThrow(/pss-baseline-host-namespaces at spec\.template\.spec\.hostNetwork/);
+  });
+
+  test('an addJsonPatch escape hatch on a SecureDeployment is still judged', () => {
+    const { chart } = setup();
+    const api = new SecureDeployment(chart, 'api', { containers: [CONTAINER] });
+    expect(() => Testing.synth(chart)).not.toThrow();
+    ApiObject.of(api).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/privileged', true));
+    expect(() => Testing.synth(chart)).toThrow(/c\/api\/Resource \(Deployment team-a\/api\): pss-baseline-privileged/);
+  });
+
+  test('a patch with a misspelt field (which a Kube* object would silently drop) fails the strict schema', () => {
+    const { chart } = setup();
+    const api = new SecureDeployment(chart, 'api', { containers: [CONTAINER] });
+    ApiObject.of(api).addJsonPatch(JsonPatch.add('/spec/template/spec/hostPIDD', true));
+    expect(() => Testing.synth(chart)).toThrow(/c\/api\/Resource \(Deployment team-a\/api\): schema at spec\.template\.spec\.hostPIDD/);
+  });
+
+  test('a suppression annotation with a reason makes it pass, and the report keeps the reason', () => {
+    const { app, chart, reports } = setup();
+    const api = new SecureDeployment(chart, 'api', { containers: [CONTAINER] });
+    ApiObject.of(api).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/privileged', true));
+    expect(() => app.synthYaml()).toThrow(/pss-baseline-privileged/);
+    api.suppress('pss-baseline-privileged', 'CNI debug sidecar needs privileges; tracked in SEC-101');
+    expect(json(api.apiObject).metadata.annotations).toEqual(suppressionAnnotation('pss-baseline-privileged', 'CNI debug sidecar needs privileges; tracked in SEC-101'));
+
+    expect(() => app.synthYaml()).not.toThrow();
+    const suppressed = reports[reports.length - 1].findings.filter((f) => f.suppressed);
+    expect(suppressed.map((f) => [f.constructPath, f.ruleId, f.suppressionReason])).toEqual([
+      ['c/api/Resource', 'pss-baseline-privileged', 'CNI debug sidecar needs privileges; tracked in SEC-101'],
+    ]);
+  });
+
+  test('a suppression annotation without a real reason fails synth', () => {
+    const { chart } = setup();
+    privilegedPod(chart, { 'suppress.cdk8s-hardened.io/pss-baseline-privileged': 'ok' });
+    expect(() => Testing.synth(chart)).toThrow(/suppression-invalid at metadata\.annotations/);
+  });
+
+  test('cdk8s-plus defaults are judged too: a default kplus.Deployment misses drop ALL and seccomp', () => {
+    const { chart } = setup();
+    new kplus.Deployment(chart, 'plus', { containers: [{ image: 'nginx:1.27.2', portNumber: 8080 }] });
+    expect(() => Testing.synth(chart)).toThrow(/pss-restricted-capabilities/);
+    expect(() => Testing.synth(chart)).toThrow(/pss-restricted-seccomp/);
+  });
+
+  test('warnings and info are reported but do not fail; failOn: warning makes them fail', () => {
+    const warnEveryPod: ObjectRule = {
+      id: 'test-warning', title: 'test', severity: 'warning', profiles: ['hardened'], description: 'test rule',
+      remediation: 'Nothing to do.', docsUrl: 'https://kubernetes.io/docs/', scope: 'object',
+      check: (t) => (t.kind === 'Deployment' ? [{ path: ['spec', 'replicas'], message: 'replicas noted' }] : []),
+    };
+    const rules: Rule[] = [...rulesForProfile('hardened'), warnEveryPod];
+    const ok = setup({ rules });
+    new SecureDeployment(ok.chart, 'api', { containers: [CONTAINER] });
+    expect(() => ok.app.synthYaml()).not.toThrow();
+    const report = ok.reports[ok.reports.length - 1];
+    expect(report.profile).toBe('custom');
+    expect(report.failing).toEqual([]);
+    expect(report.findings.filter((f) => f.ruleId === 'test-warning')).toHaveLength(1);
+
+    const strict = setup({ rules, failOn: 'warning' });
+    new SecureDeployment(strict.chart, 'api', { containers: [CONTAINER] });
+    expect(() => strict.app.synthYaml()).toThrow(/c\/api\/Resource \(Deployment team-a\/api\): test-warning at spec\.replicas: replicas noted\. Fix: Nothing to do\./);
+  });
+
+  test('by default warnings are printed to stderr, once per distinct set of objects', () => {
+    const warn: ObjectRule = {
+      id: 'test-warning', title: 'test', severity: 'warning', profiles: ['hardened'], description: 'test rule',
+      remediation: 'Nothing to do.', docsUrl: 'https://kubernetes.io/docs/', scope: 'object',
+      check: (t) => (t.kind === 'Namespace' ? [{ path: [], message: 'namespace noted' }] : []),
+    };
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const app = new HardenedApp({ outdir: tmpdir(), rules: [warn] });
+      for (const ns of ['a', 'b']) {
+        new LockedDownNamespace(new Chart(app, ns, { namespace: ns }), 'ns', { name: ns });
+      }
+      app.synthYaml();
+      app.synthYaml();
+      expect(write).toHaveBeenCalledTimes(1);
+      const printed = String(write.mock.calls[0][0]);
+      expect(printed).toContain('cdk8s-hardened: 2 warnings, 0 info (profile custom)');
+      expect(printed).toContain('warning a/ns/Resource (Namespace a): test-warning at (object): namespace noted. Fix: Nothing to do.');
+    } finally {
+      write.mockRestore();
+    }
+  });
+
+  test('evaluates once per synth and keeps the last report', () => {
+    const { app, chart, reports } = setup();
+    new SecureDeployment(chart, 'api', { containers: [CONTAINER] });
+    new LockedDownNamespace(new Chart(app, 'd', { namespace: 'team-b' }), 'ns', { name: 'team-b' });
+    app.synth();
+    expect(reports).toHaveLength(1);
+    expect(app.guard.lastReport).toBe(reports[0]);
+    expect(reports[0].objects).toBeGreaterThan(10);
+    expect(fs.readdirSync(app.outdir).sort()).toEqual(['c.k8s.yaml', 'd.k8s.yaml']);
+  });
+
+  test('set rules see the objects of every chart, and findings are reported under the chart that holds the object', () => {
+    const needsNamespaceObject: SetRule = {
+      id: 'test-namespace-exists', title: 'test', severity: 'error', profiles: ['hardened'], description: 'test rule',
+      remediation: 'Add the Namespace.', docsUrl: 'https://kubernetes.io/docs/', scope: 'set',
+      checkSet: (targets) => {
+        const declared = new Set(targets.filter((t) => t.kind === 'Namespace').map((t) => t.name));
+        return targets.flatMap((t, index) => (t.namespace && !declared.has(t.namespace)
+          ? [{ index, path: ['metadata', 'namespace'], message: `namespace "${t.namespace}" is not declared` }] : []));
+      },
+    };
+    const app = new HardenedApp({ outdir: tmpdir(), rules: [needsNamespaceObject], onReport: () => undefined });
+    const nsChart = new Chart(app, 'namespaces');
+    new ApiObject(nsChart, 'team-a', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } });
+    const apps = new Chart(app, 'apps', { namespace: 'team-a' });
+    new ApiObject(apps, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
+    expect(() => app.synthYaml()).not.toThrow();
+
+    const other = new Chart(app, 'other', { namespace: 'team-z' });
+    new ApiObject(other, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
+    expect(() => app.synthYaml()).toThrow(/\[other\] other\/cm \(ConfigMap team-z\/cm\): test-namespace-exists at metadata\.namespace/);
+  });
+
+  test('a workload without a locked-down namespace fails; the namespace may live in another chart', () => {
+    const app = new HardenedApp({ outdir: tmpdir(), onReport: () => undefined });
+    const apps = new Chart(app, 'apps', { namespace: 'team-a' });
+    new SecureDeployment(apps, 'api', { containers: [CONTAINER] });
+    expect(() => app.synthYaml()).toThrow(/\[apps\] apps\/api\/Resource \(Deployment team-a\/api\): network-default-deny/);
+
+    new LockedDownNamespace(new Chart(app, 'platform'), 'team-a', { name: 'team-a' });
+    expect(() => app.synthYaml()).not.toThrow();
+    expect(SynthGuard.of(app)!.lastReport!.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+  });
+
+  test('hardenApp(app) hardens an existing App in one line; options pick the profile and add suppressions', () => {
+    const app = new App({ outdir: tmpdir() });
+    const guard = hardenApp(app, { profile: 'pss-baseline', onReport: () => undefined });
+    expect(SynthGuard.of(app)).toBe(guard);
+    expect(() => hardenApp(app)).toThrow(/already hardened/);
+    const chart = new Chart(app, 'c', { namespace: 'team-a' });
+    new kplus.Deployment(chart, 'plus', { containers: [{ image: 'nginx:1.27.2', portNumber: 8080 }] });
+    expect(() => app.synthYaml()).not.toThrow(); // baseline does not ask for drop ALL / seccomp
+    privilegedPod(chart);
+    expect(() => app.synthYaml()).toThrow(/pss-baseline-privileged/);
+
+    const lenient = new App({ outdir: tmpdir() });
+    hardenApp(lenient, {
+      profile: 'pss-baseline',
+      suppressions: [{ ruleId: 'pss-baseline-privileged', kind: 'Pod', name: 'raw', reason: 'lab cluster only, never production' }],
+      onReport: () => undefined,
+    });
+    privilegedPod(new Chart(lenient, 'c', { namespace: 'lab' }));
+    expect(() => lenient.synthYaml()).not.toThrow();
+    expect(SynthGuard.of(lenient)!.lastReport!.findings.find((f) => f.ruleId === 'pss-baseline-privileged')?.suppressionReason).toBe('lab cluster only, never production');
+  });
+
+  test('honours CDK8S_OUTDIR like App', () => {
+    const dir = tmpdir();
+    const before = process.env.CDK8S_OUTDIR;
+    process.env.CDK8S_OUTDIR = dir;
+    try {
+      expect(new HardenedApp({ onReport: () => undefined }).outdir).toBe(dir);
+    } finally {
+      if (before === undefined) {
+        delete process.env.CDK8S_OUTDIR;
+      } else {
+        process.env.CDK8S_OUTDIR = before;
+      }
+    }
+  });
+
+  test('formatFindingLine', () => {
+    expect(formatFindingLine({
+      ruleId: 'pss-baseline-privileged', severity: 'error', object: { apiVersion: 'v1', kind: 'Pod', namespace: 'ns', name: 'p' },
+      path: 'spec.containers[0].securityContext.privileged', message: 'container "c" sets securityContext.privileged to true',
+      remediation: 'Set securityContext.privileged to false.', constructPath: 'chart/p', suppressed: false,
+    })).toBe('chart/p (Pod ns/p): pss-baseline-privileged at spec.containers[0].securityContext.privileged: container "c" sets securityContext.privileged to true. Fix: Set securityContext.privileged to false.');
+  });
+});
