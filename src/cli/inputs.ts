@@ -201,9 +201,18 @@ export function loadInputs(paths: readonly string[], readStdin: () => string | U
       text = decodeManifestBytes(readManifestFile(file, maxBytes), name);
     }
     names.push(name);
-    manifests.push(...parseManifests(text, name));
+    manifests.push(...parseManifests(text, name).filter((m) => !isBuildConfiguration(m.object)));
   });
   return { files: names, manifests };
+}
+
+/**
+ * Kustomize's own files (`kustomization.yaml`: kustomize.config.k8s.io Kustomization and Component) describe how
+ * to build a tree; they never reach the cluster, so a GitOps tree is checked without them.
+ */
+export function isBuildConfiguration(object: unknown): boolean {
+  const apiVersion = (object as { apiVersion?: unknown }).apiVersion;
+  return typeof apiVersion === 'string' && apiVersion.startsWith('kustomize.config.k8s.io/');
 }
 
 /** Reads and parses every input. `readStdin` supplies the content of `-`. */

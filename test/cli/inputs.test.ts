@@ -129,3 +129,13 @@ describe('loadInputs', () => {
     expect(calls).toEqual([[0, 3], [1, 3], [2, 3]]);
   });
 });
+
+describe('kustomize build configuration', () => {
+  test('kustomization.yaml documents are not judged as cluster objects', () => {
+    const { isBuildConfiguration } = require('../../src/cli/inputs');
+    expect(isBuildConfiguration({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' })).toBe(true);
+    expect(isBuildConfiguration({ apiVersion: 'kustomize.config.k8s.io/v1alpha1', kind: 'Component' })).toBe(true);
+    expect(isBuildConfiguration({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' })).toBe(false);
+    expect(isBuildConfiguration({ apiVersion: 'v1', kind: 'Pod' })).toBe(false);
+  });
+});
