@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * cdk8s-hardened benchmarks: synth and check at scale, each beside its floor.
+ *
+ *   npm run bench              # full: synth N = 100, 1,000, 5,000; check 2,000 objects; writes bench/RESULTS.md
+ *   npm run bench -- --quick   # under a minute on 2 cores: synth N = 100, 1,000; check 2,000 objects
+ *
+ * Every measurement runs in a fresh child process (so peak RSS is that scenario's own), measures the compiled
+ * lib/ (run `npm run compile` first; `npm run bench` does), and reports the median of its repetitions.
+ * The last line printed is `BENCH {json}`.
+ */
+const { execFileSync, spawnSync } = require('child_process');
+const { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } = require('fs');
+const os = require('os');
+const path = require('path');
+
+const ROOT = path.join(__dirname, '..');
+const LIB = path.join(ROOT, 'lib');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+// ---------------------------------------------------------------- child-process scenarios
+function timeRepeated(reps, fn) {
+  const times = [];
+  let result;
+  for (let i = 0; i < reps; i++) {
+    const start = now();
+    result = fn();
+    times.push(now() - start);
+  }
+  return { ms: median(times), result };
+}
+
+const SCENARIOS = {
+  /** The floor for check: parse the YAML stream with the same library, nothing else. */
+  'parse-floor'(file, reps) {
+    const YAML = require('yaml');
+    const text = readFileSync(file, 'utf8');
+    return timeRepeated(reps, () => YAML.parseAllDocuments(text).map((d) => d.toJS()).length);
+  },
+  /** check --profile hardened, in-process: read, parse, judge (schema + every rule), format JSON. */
+  check(file, reps) {
+    const { loadManifests } = require(path.join(LIB, 'cli', 'inputs.js'));
+    const { evaluate, rulesForProfile, formatJson, summarize } = require(path.join(LIB, 'index.js'));
+    return timeRepeated(reps, () => {
+      const manifests = loadManifests([file], () => '');
+      const findings = evaluate(manifests, rulesForProfile('hardened'));
+      formatJson({ findings, summary: summarize(findings, manifests.length, 'hardened') });
+      return { objects: manifests.length, findings: findings.length, errors: findings.filter((f) => f.severity === 'error' && !f.suppressed).length };
+    });
+  },
+  /** Plain cdk8s synth of N hardened workloads (no policy, no schema). */
+  'synth-plain'(n, reps) {
+    const { buildScaleApp } = require('./scale-app');
+    return timeRepeated(reps, () => buildScaleApp(Number(n), false).synthYaml().length);
+  },
+  /** The same app through HardenedApp: synth + schema + the hardened rules. */
+  'synth-hardened'(n, reps) {
+    const { buildScaleApp } = require('./scale-app');
+    return timeRepeated(reps, () => buildScaleApp(Number(n), true).synthYaml().length);
+  },
+};
+
+if (process.argv[2] === '--scenario') {
+  const [name, arg, reps] = process.argv.slice(3);
+  const { ms, result } = SCENARIOS[name](arg, Number(reps));
+  process.stdout.write(JSON.stringify({ ms, result, peakRssMb: peakRssMb() }));
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------- orchestration
+function scenario(name, arg, reps) {
+  const out = execFileSync(process.execPath, [__filename, '--scenario', name, String(arg), String(reps)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return JSON.parse(out);
+}
+
+function coldStart(file, runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = now();
+    const r = spawnSync(process.execPath, [path.join(LIB, 'cli', 'main.js'), 'check', '--format', 'json', file], { encoding: 'utf8' });
+    times.push(now() - start);
+    if (r.status !== 0 && r.status !== 1) {
+      throw new Error(`cold start run failed: ${r.stderr}`);
+    }
+  }
+  return median(times);
+}
+
+/** Least-squares slope of log(time) against log(N): 1.0 is linear. */
+function scalingExponent(points) {
+  const xs = points.map((p) => Math.log(p.n));
+  const ys = points.map((p) => Math.log(p.ms));
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const num = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0);
+  const den = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  return num / den;
+}
+
+function main() {
+  const quick = process.argv.includes('--quick');
+  if (!existsSync(path.join(LIB, 'index.js'))) {
+    console.error('bench: lib/ not found: run `npm run compile` first (npm run bench does)');
+    process.exit(2);
+  }
+  const YAML = require('yaml');
+  const { mixedObjects } = require('./fixtures');
+  const work = mkdtempSync(path.join(os.tmpdir(), 'cdk8s-hardened-bench-'));
+  const lines = [];
+  const say = (s) => { lines.push(s); console.log(s); };
+  try {
+    // check: 2,000 mixed objects, one multi-document file.
+    const CHECK_OBJECTS = 2000;
+    const checkFile = path.join(work, 'mixed.yaml');
+    writeFileSync(checkFile, mixedObjects(CHECK_OBJECTS).map((o) => YAML.stringify(o)).join('---\n'));
+    const oneFile = path.join(work, 'one.yaml');
+    writeFileSync(oneFile, mixedObjects(12).map((o) => YAML.stringify(o)).join('---\n'));
+    const reps = quick ? 3 : 5;
+    const floor = scenario('parse-floor', checkFile, reps);
+    const check = scenario('check', checkFile, reps);
+    const cold = coldStart(oneFile, quick ? 3 : 5);
+    const checkRatio = check.ms / floor.ms;
+    const objectsPerS = CHECK_OBJECTS / (check.ms / 1000);
+    say(`check  ${CHECK_OBJECTS} objects (${check.result.findings} findings, ${check.result.errors} errors): `
+      + `${check.ms.toFixed(0)} ms vs parse floor ${floor.ms.toFixed(0)} ms = ${checkRatio.toFixed(2)}x; `
+      + `${objectsPerS.toFixed(0)} objects/s; peak RSS ${check.peakRssMb.toFixed(0)} MB (floor ${floor.peakRssMb.toFixed(0)} MB)`);
+    say(`check  cold start (node lib/cli/main.js check, 12 objects): ${cold.toFixed(0)} ms`);
+
+    // synth: N hardened workloads (Deployment + Service + ServiceAccount + NetworkPolicy each).
+    const sizes = quick ? [100, 1000] : [100, 1000, 5000];
+    const synthReps = quick ? 1 : 3;
+    const plainPoints = [];
+    const hardenedPoints = [];
+    let peak = Math.max(check.peakRssMb, floor.peakRssMb);
+    for (const n of sizes) {
+      const plain = scenario('synth-plain', n, synthReps);
+      const hardened = scenario('synth-hardened', n, synthReps);
+      plainPoints.push({ n, ms: plain.ms });
+      hardenedPoints.push({ n, ms: hardened.ms });
+      peak = Math.max(peak, hardened.peakRssMb, plain.peakRssMb);
+      say(`synth  N=${n}: HardenedApp ${hardened.ms.toFixed(0)} ms vs plain cdk8s ${plain.ms.toFixed(0)} ms = `
+        + `${(hardened.ms / plain.ms).toFixed(2)}x; peak RSS ${hardened.peakRssMb.toFixed(0)} MB (plain ${plain.peakRssMb.toFixed(0)} MB)`);
+    }
+    const largest = sizes[sizes.length - 1];
+    const synthRatio = hardenedPoints[hardenedPoints.length - 1].ms / plainPoints[plainPoints.length - 1].ms;
+    const exponent = scalingExponent(hardenedPoints);
+    say(`synth  scaling exponent (log time vs log N, HardenedApp): ${exponent.toFixed(2)} (plain cdk8s ${scalingExponent(plainPoints).toFixed(2)})`);
+
+    const result = {
+      quick,
+      synth_ratio: Number(synthRatio.toFixed(3)),
+      synth_ratio_at_n: largest,
+      synth_scaling_exponent: Number(exponent.toFixed(3)),
+      check_ratio: Number(checkRatio.toFixed(3)),
+      check_objects_per_s: Math.round(objectsPerS),
+      peak_rss_mb: Math.round(peak),
+      cold_start_ms: Math.round(cold),
+    };
+    writeResults(lines, result);
+    console.log(`BENCH ${JSON.stringify(result)}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function writeResults(lines, result) {
+  const cpu = os.cpus();
+  const machine = `${cpu.length} x ${cpu[0] ? cpu[0].model.trim() : 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, `
+    + `${os.type()} ${os.release()}, Node ${process.version}`;
+  const body = [
+    '# Benchmark results',
+    '',
+    `Generated by \`npm run bench${result.quick ? ' -- --quick' : ''}\` (bench/run.js); do not edit by hand.`,
+    '',
+    `Machine: ${machine}.`,
+    '',
+    '```',
+    ...lines,
+    '```',
+    '',
+    'Targets: policy + schema add at most 25% to plain cdk8s synth at N = 5,000 (synth_ratio <= 1.25); check at',
+    'most 2x the YAML parse floor on 2,000 objects (check_ratio <= 2); peak RSS under 300 MB; cost linear in N',
+    '(scaling exponent close to 1).',
+    '',
+    '```',
+    `BENCH ${JSON.stringify(result)}`,
+    '```',
+    '',
+  ].join('\n');
+  writeFileSync(path.join(__dirname, 'RESULTS.md'), body);
+}
+
+main();
