@@ -10,7 +10,8 @@ import {
   strList, unsetOr, whenSet,
 } from './cel';
 import { Severity } from '../policy/rule';
-import { Grant, RBAC_GROUP } from '../policy/rules/rbac/rbac';
+import { RBAC_RULES } from '../policy/rules/rbac';
+import { Grant, isGrantRule, RBAC_GROUP } from '../policy/rules/rbac/rbac';
 import { PSA_POLICY_VERSION } from '../version';
 import { TargetName } from './targets';
 
@@ -143,6 +144,15 @@ const AGGREGATED = "(object.kind == 'ClusterRole' && has(object.aggregationRule)
 /** True when every rules[] entry (that is an object) satisfies `test`, or the role is aggregated. */
 function everyRoleRule(test: (rule: string) => string): string {
   return or(AGGREGATED, allOf('object', ['rules'], 'rule', (r) => or(`type(${r}) != map`, test(r))));
+}
+
+/** The grants of a rule made by the rbac `grantRule` factory: one list judges synth and admission alike. */
+function grantsOf(ruleId: string): readonly Grant[] {
+  const rule = RBAC_RULES.find((r) => r.id === ruleId);
+  if (!isGrantRule(rule)) {
+    throw new Error(`${ruleId} is not a grant rule`);
+  }
+  return rule.grants;
 }
 
 /** No rules[] entry of the role grants any of `grants` (the `grantRule` factory's rules). */
@@ -408,87 +418,19 @@ export const ADMISSION_CATALOGUE: Readonly<Record<string, AdmissionEntry>> = {
       )),
     },
   },
-  'rbac-escalate': {
-    target: 'roles',
-    expression: grantsNone([
-      { group: RBAC_GROUP, resource: 'roles', verbs: ['escalate'] },
-      { group: RBAC_GROUP, resource: 'clusterroles', verbs: ['escalate'] },
-    ]),
-  },
-  'rbac-bind': {
-    target: 'roles',
-    expression: grantsNone([
-      { group: RBAC_GROUP, resource: 'roles', verbs: ['bind'] },
-      { group: RBAC_GROUP, resource: 'clusterroles', verbs: ['bind'] },
-    ]),
-  },
-  'rbac-impersonate': {
-    target: 'roles',
-    expression: grantsNone([
-      { group: '', resource: 'users', verbs: ['impersonate'], clusterOnly: true },
-      { group: '', resource: 'groups', verbs: ['impersonate'], clusterOnly: true },
-      { group: '', resource: 'serviceaccounts', verbs: ['impersonate'] },
-      { group: 'authentication.k8s.io', resource: 'uids', verbs: ['impersonate'], clusterOnly: true },
-      { group: 'authentication.k8s.io', resource: 'userextras/*', verbs: ['impersonate'], clusterOnly: true },
-    ]),
-  },
-  'rbac-secrets-read': {
-    target: 'roles',
-    expression: grantsNone([{ group: '', resource: 'secrets', verbs: ['get', 'list', 'watch'] }]),
-  },
-  'rbac-pods-exec-attach': {
-    target: 'roles',
-    expression: grantsNone([
-      { group: '', resource: 'pods/exec', verbs: ['create', 'get'] },
-      { group: '', resource: 'pods/attach', verbs: ['create', 'get'] },
-      { group: '', resource: 'pods/ephemeralcontainers', verbs: ['update', 'patch'] },
-    ]),
-  },
-  'rbac-pods-portforward': {
-    target: 'roles',
-    expression: grantsNone([
-      { group: '', resource: 'pods/portforward', verbs: ['create', 'get'] },
-      { group: '', resource: 'pods/proxy', verbs: 'any' },
-      { group: '', resource: 'services/proxy', verbs: 'any' },
-    ]),
-  },
-  'rbac-nodes-proxy': {
-    target: 'roles',
-    expression: grantsNone([{ group: '', resource: 'nodes/proxy', verbs: 'any', clusterOnly: true }]),
-  },
-  'rbac-sa-token-create': {
-    target: 'roles',
-    expression: grantsNone([{ group: '', resource: 'serviceaccounts/token', verbs: ['create'] }]),
-  },
-  'rbac-workload-create': {
-    target: 'roles',
-    expression: grantsNone(([
-      ['', 'pods'], ['', 'replicationcontrollers'], ['apps', 'deployments'], ['apps', 'replicasets'], ['apps', 'statefulsets'],
-      ['apps', 'daemonsets'], ['batch', 'jobs'], ['batch', 'cronjobs'],
-    ] as const).map(([group, resource]): Grant => ({ group, resource, verbs: ['create', 'update', 'patch'] }))),
-  },
-  'rbac-csr-approval': {
-    target: 'roles',
-    expression: grantsNone([
-      { group: 'certificates.k8s.io', resource: 'certificatesigningrequests/approval', verbs: ['update', 'patch'], clusterOnly: true },
-      { group: 'certificates.k8s.io', resource: 'signers', verbs: ['approve'], clusterOnly: true },
-    ]),
-  },
-  'rbac-webhook-config-write': {
-    target: 'roles',
-    expression: grantsNone(['validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'validatingadmissionpolicies',
-      'validatingadmissionpolicybindings'].map((resource): Grant => ({
-      group: 'admissionregistration.k8s.io', resource, verbs: ['create', 'update', 'patch', 'delete', 'deletecollection'], clusterOnly: true,
-    }))),
-  },
-  'rbac-pv-create': {
-    target: 'roles',
-    expression: grantsNone([{ group: '', resource: 'persistentvolumes', verbs: ['create'], clusterOnly: true }]),
-  },
-  'rbac-namespace-modify': {
-    target: 'roles',
-    expression: grantsNone([{ group: '', resource: 'namespaces', verbs: ['update', 'patch'] }]),
-  },
+  'rbac-escalate': { target: 'roles', expression: grantsNone(grantsOf('rbac-escalate')) },
+  'rbac-bind': { target: 'roles', expression: grantsNone(grantsOf('rbac-bind')) },
+  'rbac-impersonate': { target: 'roles', expression: grantsNone(grantsOf('rbac-impersonate')) },
+  'rbac-secrets-read': { target: 'roles', expression: grantsNone(grantsOf('rbac-secrets-read')) },
+  'rbac-pods-exec-attach': { target: 'roles', expression: grantsNone(grantsOf('rbac-pods-exec-attach')) },
+  'rbac-pods-portforward': { target: 'roles', expression: grantsNone(grantsOf('rbac-pods-portforward')) },
+  'rbac-nodes-proxy': { target: 'roles', expression: grantsNone(grantsOf('rbac-nodes-proxy')) },
+  'rbac-sa-token-create': { target: 'roles', expression: grantsNone(grantsOf('rbac-sa-token-create')) },
+  'rbac-workload-create': { target: 'roles', expression: grantsNone(grantsOf('rbac-workload-create')) },
+  'rbac-csr-approval': { target: 'roles', expression: grantsNone(grantsOf('rbac-csr-approval')) },
+  'rbac-webhook-config-write': { target: 'roles', expression: grantsNone(grantsOf('rbac-webhook-config-write')) },
+  'rbac-pv-create': { target: 'roles', expression: grantsNone(grantsOf('rbac-pv-create')) },
+  'rbac-namespace-modify': { target: 'roles', expression: grantsNone(grantsOf('rbac-namespace-modify')) },
   'rbac-cluster-admin-binding': {
     target: 'bindings',
     // The per-object part: a binding to cluster-admin, or a ClusterRoleBinding to admin or edit.
