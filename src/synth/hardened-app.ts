@@ -198,7 +198,15 @@ export class SynthGuard {
  * Returns the guard (its `lastReport` holds the findings of the last synth).
  */
 export function hardenApp(app: App, options: HardenOptions = {}): SynthGuard {
-  return new SynthGuard(app, options);
+  const guard = new SynthGuard(app, options);
+  if (!(app instanceof HardenedApp)) {
+    // cdk8s validates the whole app again for every chart it synthesizes: judge once per synth, as HardenedApp does.
+    const synth = app.synth.bind(app);
+    const synthYaml = app.synthYaml.bind(app);
+    app.synth = () => guard._frozen(synth);
+    app.synthYaml = () => guard._frozen(synthYaml);
+  }
+  return guard;
 }
 
 export interface HardenedAppProps extends AppProps, HardenOptions {}

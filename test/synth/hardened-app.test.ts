@@ -47,6 +47,18 @@ function privilegedPod(chart: Chart, annotations?: Record<string, string>): ApiO
   });
 }
 
+let judged = 0;
+/** A rule that counts the objects it judges. */
+const counter: ObjectRule = {
+  id: 'test-counter', title: 'counts judged objects', severity: 'warning', profiles: ['hardened'],
+  description: 'Counts how often objects are judged.', remediation: 'Nothing.', docsUrl: 'https://kubernetes.io/',
+  scope: 'object',
+  check: () => {
+    judged++;
+    return [];
+  },
+};
+
 describe('HardenedApp', () => {
   test('a raw ApiObject with privileged: true fails synth with one line per finding: path, rule, field, message, fix', () => {
     const { app, chart, outdir } = setup();
@@ -229,6 +241,34 @@ describe('HardenedApp', () => {
     privilegedPod(new Chart(lenient, 'c', { namespace: 'lab' }));
     expect(() => lenient.synthYaml()).not.toThrow();
     expect(SynthGuard.of(lenient)!.lastReport!.findings.find((f) => f.ruleId === 'pss-baseline-privileged')?.suppressionReason).toBe('lab cluster only, never production');
+  });
+
+  test.each([
+    ['HardenedApp', () => new HardenedApp({ outdir: tmpdir(), rules: [counter], onReport: () => undefined })],
+    ['hardenApp(app)', () => {
+      const app = new App({ outdir: tmpdir() });
+      hardenApp(app, { rules: [counter], onReport: () => undefined });
+      return app;
+    }],
+  ])('%s renders and judges each object once per synth, however many charts (cdk8s validates the whole app per chart)', (_name, make) => {
+    const app = make();
+    for (let c = 0; c < 4; c++) {
+      const chart = new Chart(app, `c${c}`, { namespace: `ns-${c}` });
+      new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
+    }
+    judged = 0;
+    const toJson = jest.spyOn(ApiObject.prototype, 'toJson');
+    app.synthYaml();
+    expect(judged).toBe(4);
+    // Each object is rendered twice in all: once to be judged, once for the output (not once per chart).
+    expect(toJson).toHaveBeenCalledTimes(8);
+    toJson.mockRestore();
+    judged = 0;
+    app.synth();
+    expect(judged).toBe(0); // the same objects again: the last judgement stands
+    new ApiObject(new Chart(app, 'late'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late', namespace: 'ns-0' } });
+    app.synthYaml();
+    expect(judged).toBe(5);
   });
 
   test('honours CDK8S_OUTDIR like App', () => {
