@@ -88,7 +88,7 @@ export const secretEnv = containerRule({
     + 'as CACHE_KEY or PUBLIC_KEY, ...) must not carry a literal value, nor may any value be a URL with a password '
     + 'in it; references such as $(OTHER_VAR), file paths and true/false switches are not secrets. Take the value '
     + 'from a Secret instead ("Secrets": using Secrets as environment variables).',
-  remediation: 'Remove env[].value and set env[].valueFrom.secretKeyRef to a key of a Secret that is created outside Git (SealedSecrets, ExternalSecrets).',
+  remediation: 'Remove env[].value and mount the secret as a file from a Secret volume (spec.volumes[].secret, created outside Git by SealedSecrets or ExternalSecrets); env[].valueFrom.secretKeyRef is the fallback for apps that only read the environment.',
   docsUrl: 'https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables',
 }, (c) => {
   const out: Violation[] = [];
