@@ -135,9 +135,14 @@ function main() {
     const plainPoints = [];
     const hardenedPoints = [];
     let peak = Math.max(check.peakRssMb, floor.peakRssMb);
+    // One synth per process, repeated: the peak RSS is that of one synth, not of garbage left by earlier runs.
+    const repeated = (name, n) => {
+      const runs = Array.from({ length: synthReps }, () => scenario(name, n, 1));
+      return { ms: median(runs.map((r) => r.ms)), peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
+    };
     for (const n of sizes) {
-      const plain = scenario('synth-plain', n, synthReps);
-      const hardened = scenario('synth-hardened', n, synthReps);
+      const plain = repeated('synth-plain', n);
+      const hardened = repeated('synth-hardened', n);
       plainPoints.push({ n, ms: plain.ms });
       hardenedPoints.push({ n, ms: hardened.ms });
       peak = Math.max(peak, hardened.peakRssMb, plain.peakRssMb);
