@@ -87,7 +87,8 @@ export interface Target {
   readonly pods: readonly PodView[];
 }
 
-interface RuleMeta {
+/** A rule's metadata, without its logic (what reports and docs need). */
+export interface RuleMeta {
   /** Stable kebab-case id, e.g. `pss-restricted-capabilities`. */
   readonly id: string;
   readonly title: string;

@@ -1,19 +1,10 @@
 import { INVALID_OBJECT_RULE_ID } from '../policy/engine';
-import { PROFILES, Severity } from '../policy/rule';
+import { PROFILES, RuleMeta } from '../policy/rule';
 import { MIN_REASON_LENGTH, SUPPRESSION_ANNOTATION_PREFIX, SUPPRESSION_RULE_ID } from '../policy/suppressions';
 import { KUBERNETES_VERSION } from '../version';
 
 /** What a report needs to know about a rule: its metadata without the logic. */
-export interface RuleInfo {
-  readonly id: string;
-  readonly title: string;
-  readonly severity: Severity;
-  readonly profiles: readonly string[];
-  readonly description: string;
-  readonly remediation: string;
-  readonly docsUrl: string;
-  readonly overrides?: readonly string[];
-}
+export type RuleInfo = RuleMeta;
 
 /**
  * Findings the engine itself reports (not a rule of any pack): a document that is not a Kubernetes object,
