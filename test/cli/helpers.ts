@@ -42,22 +42,8 @@ export async function cli(argv: readonly string[], options: CliOptions = {}): Pr
   return { code, stdout, stderr };
 }
 
-/** Fresh scratch folders, removed by `cleanup()`. */
-export function scratch(): { dir(): string; cleanup(): void } {
-  const made: string[] = [];
-  return {
-    dir() {
-      const d = mkdtempSync(join(tmpdir(), 'cdk8s-hardened-cli-test-'));
-      made.push(d);
-      return d;
-    },
-    cleanup() {
-      for (const d of made.splice(0)) {
-        rmSync(d, { recursive: true, force: true });
-      }
-    },
-  };
-}
+/** Fresh scratch folders, removed by `cleanup()` (shared with the output tests). */
+export { scratch } from '../output/helpers';
 
 function newestMtime(dir: string, ext: string): number {
   let newest = 0;
