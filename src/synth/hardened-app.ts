@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { evaluate, isFailing } from '../policy/engine';
@@ -69,6 +70,15 @@ function defaultReporter(report: SynthReport): void {
 
 const GUARDS = new WeakMap<App, SynthGuard>();
 
+/** The construct at `path` (as `node.path` gives it, relative to the app; construct ids cannot hold a slash). */
+function findByPath(app: App, path: string): IConstruct | undefined {
+  let node: IConstruct | undefined = app;
+  for (const id of path.split('/')) {
+    node = node?.node.tryFindChild(id);
+  }
+  return node;
+}
+
 /**
  * Runs the policy engine over every object an app synthesizes (construct output, raw ApiObjects, cdk8s-plus
  * objects, `Include`d YAML, after every JSON patch), as a construct validation: `app.synth()`, `app.synthYaml()`,
@@ -87,10 +97,13 @@ export class SynthGuard {
   private readonly rules: readonly Rule[];
   private readonly options: HardenOptions;
   private readonly charts = new WeakSet<Chart>();
+  /** A digest of the objects last judged (construct paths and JSON), to judge and report only what changed. */
   private fingerprint?: string;
-  private current?: { report: SynthReport; chartOf: Map<string, Chart> };
+  private current?: { report: SynthReport; lines: Map<Chart, string[]> };
   /** Inside HardenedApp.synth(): `pending` until the first evaluation of the run, then `done`. */
   private run_: 'idle' | 'pending' | 'done' = 'idle';
+  /** Objects whose rendering is pinned for the current run (see `collect`). */
+  private pinned: ApiObject[] = [];
 
   constructor(private readonly app: App, options: HardenOptions = {}) {
     if (GUARDS.has(app)) {
@@ -103,9 +116,11 @@ export class SynthGuard {
     app.node.addValidation({
       validate: () => {
         // The app validates before its charts (cdk8s walks the tree in pre-order): evaluate once per pass here,
-        // and let each chart report the findings about its own objects.
-        this.attachCharts();
-        this.refresh();
+        // and let each chart report the findings about its own objects. Within a run (cdk8s validates the whole
+        // app again for every chart it renders) the first pass's judgement stands.
+        if (this.run_ !== 'done') {
+          this.refresh();
+        }
         return [];
       },
     });
@@ -121,7 +136,10 @@ export class SynthGuard {
     return this.judge(this.collect()).report;
   }
 
-  /** @internal Evaluates at most once for the duration of `body` (used by HardenedApp around a synth). */
+  /**
+   * @internal Evaluates at most once for the duration of `body` (used by HardenedApp around a synth), and writes
+   * exactly the JSON it judged: each object is rendered once, and that rendering is both judged and written.
+   */
   _frozen<T>(body: () => T): T {
     if (this.run_ !== 'idle') {
       return body();
@@ -131,16 +149,7 @@ export class SynthGuard {
       return body();
     } finally {
       this.run_ = 'idle';
-    }
-  }
-
-  private attachCharts(): void {
-    for (const c of this.app.node.findAll()) {
-      if (Chart.isChart(c) && !this.charts.has(c)) {
-        this.charts.add(c);
-        const chart = c;
-        c.node.addValidation({ validate: () => this.linesFor(chart) });
-      }
+      this.unpin();
     }
   }
 
@@ -148,47 +157,71 @@ export class SynthGuard {
     if (!this.current) {
       this.refresh();
     }
-    const current = this.current!;
-    return current.report.failing
-      .filter((f) => f.constructPath !== undefined && current.chartOf.get(f.constructPath) === chart)
-      .map(formatFindingLine);
+    return this.current!.lines.get(chart) ?? [];
   }
 
-  private collect(): { manifests: Manifest[]; chartOf: Map<string, Chart> } {
+  /**
+   * Renders every ApiObject of the app (and gives each new chart its validation, which reports the findings about
+   * its objects). Inside a run, each object's rendering is pinned until the run ends (its `toJson` returns the same
+   * JSON), so the output cdk8s writes is the very JSON that was judged, rendered once.
+   */
+  private collect(): Manifest[] {
+    const pin = this.run_ !== 'idle';
     const manifests: Manifest[] = [];
-    const chartOf = new Map<string, Chart>();
     for (const c of this.app.node.findAll()) {
-      if (ApiObject.isApiObject(c)) {
-        manifests.push({ object: c.toJson(), origin: { constructPath: c.node.path } });
-        chartOf.set(c.node.path, Chart.of(c as IConstruct));
+      if (Chart.isChart(c) && !this.charts.has(c)) {
+        this.charts.add(c);
+        c.node.addValidation({ validate: () => this.linesFor(c) });
+      } else if (ApiObject.isApiObject(c)) {
+        const object = c.toJson();
+        if (pin && !Object.prototype.hasOwnProperty.call(c, 'toJson')) {
+          Object.defineProperty(c, 'toJson', { value: () => object, configurable: true, writable: true, enumerable: false });
+          this.pinned.push(c);
+        }
+        manifests.push({ object, origin: { constructPath: c.node.path } });
       }
     }
-    return { manifests, chartOf };
+    return manifests;
   }
 
-  private judge(collected: { manifests: Manifest[]; chartOf: Map<string, Chart> }): { report: SynthReport; chartOf: Map<string, Chart> } {
-    const findings = evaluate(collected.manifests, this.rules, { suppressions: this.options.suppressions ?? [] });
+  private unpin(): void {
+    for (const c of this.pinned) {
+      delete (c as { toJson?: unknown }).toJson;
+    }
+    this.pinned = [];
+  }
+
+  private judge(manifests: Manifest[]): { report: SynthReport; lines: Map<Chart, string[]> } {
+    const findings = evaluate(manifests, this.rules, { suppressions: this.options.suppressions ?? [] });
     const failOn = this.options.failOn ?? 'error';
-    return {
-      report: { profile: this.profile, objects: collected.manifests.length, findings, failing: findings.filter((f) => isFailing(f, failOn)) },
-      chartOf: collected.chartOf,
-    };
+    const failing = findings.filter((f) => isFailing(f, failOn));
+    // Each failing finding is reported by the validation of the chart that holds its object.
+    const lines = new Map<Chart, string[]>();
+    for (const f of failing) {
+      const construct = f.constructPath === undefined ? undefined : findByPath(this.app, f.constructPath);
+      const chart = construct ? Chart.of(construct) : undefined;
+      if (chart) {
+        lines.set(chart, [...(lines.get(chart) ?? []), formatFindingLine(f)]);
+      }
+    }
+    return { report: { profile: this.profile, objects: manifests.length, findings, failing }, lines };
   }
 
   private refresh(): void {
-    if (this.run_ === 'done' && this.current) {
-      return;
-    }
     if (this.run_ === 'pending') {
       this.run_ = 'done';
     }
-    const collected = this.collect();
-    const fingerprint = JSON.stringify(collected.manifests.map((m) => [m.origin?.constructPath, m.object]));
+    const manifests = this.collect();
+    const hash = createHash('sha256');
+    for (const m of manifests) {
+      hash.update(`${m.origin?.constructPath}\0${JSON.stringify(m.object)}\0`);
+    }
+    const fingerprint = hash.digest('base64');
     if (fingerprint === this.fingerprint && this.current) {
       return;
     }
     this.fingerprint = fingerprint;
-    this.current = this.judge(collected);
+    this.current = this.judge(manifests);
     (this.options.onReport ?? defaultReporter)(this.current.report);
   }
 }

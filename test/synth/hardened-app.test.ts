@@ -260,8 +260,8 @@ describe('HardenedApp', () => {
     const toJson = jest.spyOn(ApiObject.prototype, 'toJson');
     app.synthYaml();
     expect(judged).toBe(4);
-    // Each object is rendered twice in all: once to be judged, once for the output (not once per chart).
-    expect(toJson).toHaveBeenCalledTimes(8);
+    // Each object is rendered once in all: that rendering is judged and written (not rendered again per chart).
+    expect(toJson).toHaveBeenCalledTimes(4);
     toJson.mockRestore();
     judged = 0;
     app.synth();
@@ -269,6 +269,44 @@ describe('HardenedApp', () => {
     new ApiObject(new Chart(app, 'late'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late', namespace: 'ns-0' } });
     app.synthYaml();
     expect(judged).toBe(5);
+  });
+
+  test('what synth writes is the very JSON it judged, and objects render afresh after the synth, even a failed one', () => {
+    /** An object whose rendering changes on every call: the first is safe, later ones are privileged. */
+    class Shifty extends ApiObject {
+      renders = 0;
+      override toJson(): any {
+        const json = super.toJson();
+        json.spec.containers[0].securityContext = { privileged: this.renders++ > 0 };
+        return json;
+      }
+    }
+    const app = new HardenedApp({ outdir: tmpdir(), profile: 'pss-baseline', onReport: () => undefined });
+    const chart = new Chart(app, 'c', { namespace: 'lab' });
+    const shifty = new Shifty(chart, 'p', {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'main', image: 'busybox:1.36.1' }] },
+    });
+    const yaml = app.synthYaml();
+    expect(yaml).toContain('privileged: false');
+    expect(yaml).not.toContain('privileged: true');
+    expect(shifty.renders).toBe(1);
+    expect(Object.prototype.hasOwnProperty.call(shifty, 'toJson')).toBe(false);
+    expect(shifty.toJson().spec.containers[0].securityContext.privileged).toBe(true); // unpinned after the run
+    expect(() => app.synthYaml()).toThrow(/pss-baseline-privileged/); // renders 3 on: privileged
+    expect(Object.prototype.hasOwnProperty.call(shifty, 'toJson')).toBe(false);
+  });
+
+  test('an object with its own toJson property is rendered as it asks, not pinned', () => {
+    const app = new HardenedApp({ outdir: tmpdir(), profile: 'pss-baseline', onReport: () => undefined });
+    const cm = new ApiObject(new Chart(app, 'c', { namespace: 'lab' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
+    let calls = 0;
+    const own = () => {
+      calls++;
+      return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'lab' }, data: { calls: String(calls) } };
+    };
+    cm.toJson = own;
+    expect(app.synthYaml()).toContain('calls: "2"'); // judged once (1), rendered for the output (2)
+    expect(cm.toJson).toBe(own);
   });
 
   test('honours CDK8S_OUTDIR like App', () => {
