@@ -1,4 +1,7 @@
-import { formatAdmissionYaml, generateAdmissionPolicies, notExpressibleRules, VALIDATION_ACTIONS, ValidationAction } from '../admission';
+// From the modules, not the package index: the index also exports the HardenedAdmission construct, which would load
+// cdk8s into every CLI start-up.
+import { formatAdmissionYaml } from '../admission/format';
+import { generateAdmissionPolicies, notExpressibleRules, VALIDATION_ACTIONS, ValidationAction } from '../admission/generate';
 import { Profile } from '../policy/rule';
 import { KUBERNETES_VERSION } from '../version';
 import { EXIT_OK, UsageError, writeFileAtomically } from './check';

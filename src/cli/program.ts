@@ -16,7 +16,6 @@ import {
 } from './check';
 import { DEFAULT_ADMISSION_VERSION, runAdmission } from './admission';
 import { RULES_FORMATS, RulesFormat, runRules } from './rules';
-import { runSynth } from './synth';
 
 export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK };
 
@@ -62,6 +61,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--out <dir>', 'output folder, replaced atomically', 'dist')
     .addOption(new Option('--profile <profile>', 'rule pack').choices(PROFILES).default('hardened'))
     .action(async (entry: string | undefined, opts: { out: string; profile: Profile }) => {
+      // Loaded on demand: synth needs cdk8s, which check, rules and admission do not (start-up time).
+      const { runSynth } = await import('./synth');
       exitCode = await runSynth({ entry, out: opts.out, profile: opts.profile }, io);
     });
 
