@@ -1,7 +1,10 @@
 /**
- * The value formats of the Kubernetes API that the schema checks, as plain predicates (ajv formats are built
- * from them in `catalogue.ts`). Each follows the Go decoder that the API server uses.
+ * The value formats of the Kubernetes API that the schema checks, as plain predicates, and the ajv format table
+ * built from them (`AJV_FORMATS`, used by `catalogue.ts` and by the precompiled validators). Each follows the Go
+ * decoder that the API server uses.
  */
+
+import type { FormatDefinition } from 'ajv';
 
 /**
  * A resource quantity, as `resource.ParseQuantity` reads it (k8s.io/apimachinery/pkg/api/resource):
@@ -52,3 +55,17 @@ export type KnownFormat = (typeof KNOWN_FORMATS)[number];
 export function isKnownFormat(format: unknown): format is KnownFormat {
   return typeof format === 'string' && (KNOWN_FORMATS as readonly string[]).includes(format);
 }
+
+/**
+ * The ajv format of each known format. The precompiled validators (`precompile.ts`) load this table by name from
+ * this module at run time, so it must stay an export of `formats`.
+ */
+export const AJV_FORMATS: Readonly<Record<KnownFormat, FormatDefinition<string> | FormatDefinition<number>>> = {
+  'int32': { type: 'number', validate: isInt32 },
+  'int64': { type: 'number', validate: isInt64 },
+  'float': { type: 'number', validate: () => true },
+  'double': { type: 'number', validate: () => true },
+  'byte': { type: 'string', validate: isBase64 },
+  'date-time': { type: 'string', validate: isDateTime },
+  'quantity': { type: 'string', validate: isQuantity },
+};

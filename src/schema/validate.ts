@@ -106,7 +106,7 @@ export class SchemaValidator {
     }
     const key = gvkKey(gv.group, gv.version, kind);
     const catalogue = kubernetesCatalogue();
-    const definition = catalogue.derived.kinds.get(key);
+    const definition = catalogue.kindDefinition(key);
     if (definition !== undefined) {
       return this.run(catalogue.definition(definition), object);
     }

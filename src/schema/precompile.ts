@@ -1,0 +1,38 @@
+/**
+ * Precompiles the validators of every built-in kind into standalone JavaScript (ajv's standalone code), which the
+ * compile task writes to `lib/schema/builtin-validators.js`: `node lib/schema/precompile.js`. The catalogue loads that
+ * module instead of deriving the definitions and compiling validators in every process. The generated code loads
+ * its formats from `./formats` (AJV_FORMATS) and nothing else.
+ */
+import { writeFileSync } from 'fs';
+import { join } from 'path';
+import { builtinAjv, KINDS_EXPORT } from './catalogue';
+import { DEFINITIONS_ID } from './derive';
+
+/** The module source: one validator per definition that a served kind uses, and the kind index. */
+export function precompiledSource(formatsModule = './formats'): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { _ } = require('ajv') as typeof import('ajv');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
+  const { ajv, derived } = builtinAjv({ source: true, formats: _`require(${formatsModule}).AJV_FORMATS` });
+  const names = [...new Set(derived.kinds.values())].sort();
+  const refs: Record<string, string> = {};
+  for (const name of names) {
+    refs[name] = `${DEFINITIONS_ID}#/definitions/${name}`;
+    ajv.getSchema(refs[name]);
+  }
+  const kinds = Object.fromEntries([...derived.kinds].sort(([a], [b]) => a.localeCompare(b)));
+  return `${standaloneCode(ajv, refs)}\nexports[${JSON.stringify(KINDS_EXPORT)}] = ${JSON.stringify(kinds)};\n`;
+}
+
+/** Writes `builtin-validators.js` beside this module and returns its path. */
+export function writePrecompiled(dir = __dirname): string {
+  const file = join(dir, 'builtin-validators.js');
+  writeFileSync(file, precompiledSource());
+  return file;
+}
+
+if (require.main === module) {
+  writePrecompiled();
+}
