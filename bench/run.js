@@ -152,13 +152,20 @@ function main() {
     const largest = sizes[sizes.length - 1];
     const synthRatio = hardenedPoints[hardenedPoints.length - 1].ms / plainPoints[plainPoints.length - 1].ms;
     const exponent = scalingExponent(hardenedPoints);
-    say(`synth  scaling exponent (log time vs log N, HardenedApp): ${exponent.toFixed(2)} (plain cdk8s ${scalingExponent(plainPoints).toFixed(2)})`);
+    // Fixed costs (start-up, first use of each rule) flatten the fit over all sizes; the slope between the two
+    // largest sizes is the marginal cost of more objects, which is what "linear in N" is about.
+    const marginal = scalingExponent(hardenedPoints.slice(-2));
+    const prev = sizes[sizes.length - 2];
+    say(`synth  scaling exponent (log time vs log N, HardenedApp): ${exponent.toFixed(2)} over N = ${sizes.join(', ')} `
+      + `(plain cdk8s ${scalingExponent(plainPoints).toFixed(2)})`
+      + (sizes.length > 2 ? `; ${marginal.toFixed(2)} from N=${prev} to N=${largest} (plain cdk8s ${scalingExponent(plainPoints.slice(-2)).toFixed(2)})` : ''));
 
     const result = {
       quick,
       synth_ratio: Number(synthRatio.toFixed(3)),
       synth_ratio_at_n: largest,
       synth_scaling_exponent: Number(exponent.toFixed(3)),
+      synth_marginal_exponent: Number(marginal.toFixed(3)),
       check_ratio: Number(checkRatio.toFixed(3)),
       check_objects_per_s: Math.round(objectsPerS),
       peak_rss_mb: Math.round(peak),
@@ -188,7 +195,8 @@ function writeResults(lines, result) {
     '',
     'Targets: policy + schema add at most 25% to plain cdk8s synth at N = 5,000 (synth_ratio <= 1.25); check at',
     'most 2x the YAML parse floor on 2,000 objects (check_ratio <= 2); peak RSS under 300 MB; cost linear in N',
-    '(scaling exponent close to 1).',
+    '(the marginal scaling exponent, between the two largest N, close to 1; the fit over all N is lower because of',
+    'fixed start-up costs). See bench/README.md for what each figure measures and the hot spots fixed so far.',
     '',
     '```',
     `BENCH ${JSON.stringify(result)}`,
