@@ -131,7 +131,7 @@ function main() {
 
     // synth: N hardened workloads (Deployment + Service + ServiceAccount + NetworkPolicy each).
     const sizes = quick ? [100, 1000] : [100, 1000, 5000];
-    const synthReps = quick ? 1 : 3;
+    const synthReps = 3;
     const plainPoints = [];
     const hardenedPoints = [];
     let peak = Math.max(check.peakRssMb, floor.peakRssMb);
