@@ -61,13 +61,49 @@ const SCENARIOS = {
     const { buildScaleApp } = require('./scale-app');
     return timeRepeated(reps, () => buildScaleApp(Number(n), true).synthYaml().length);
   },
+  /**
+   * `cdk8s-hardened synth` in-process on the same app (bench/scale-main.js, a HardenedApp): runs the app in a child
+   * process, reads back what it wrote, judges it, writes the GitOps tree into a fresh folder. Peak RSS is the CLI's own.
+   */
+  async 'synth-cli'(n, reps) {
+    const { runSynth } = require(path.join(LIB, 'cli', 'synth.js'));
+    const io = { stdout: () => undefined, stderr: (s) => process.stderr.write(s) };
+    const times = [];
+    for (let i = 0; i < reps; i++) {
+      const out = mkdtempSync(path.join(os.tmpdir(), 'cdk8s-hardened-bench-out-'));
+      process.env.BENCH_N = String(n);
+      const start = now();
+      const code = await runSynth({ entry: path.join(__dirname, 'scale-main.js'), out: path.join(out, 'dist') }, io);
+      times.push(now() - start);
+      rmSync(out, { recursive: true, force: true });
+      if (code !== 0) {
+        throw new Error(`synth exited with ${code}`);
+      }
+    }
+    return { ms: median(times), result: n };
+  },
+  /** The app alone, as `cdk8s synth` runs it: a child process writing its YAML to CDK8S_OUTDIR (the CLI's floor). */
+  'synth-app'(n, reps) {
+    return timeRepeated(reps, () => {
+      const out = mkdtempSync(path.join(os.tmpdir(), 'cdk8s-hardened-bench-out-'));
+      try {
+        execFileSync(process.execPath, [path.join(__dirname, 'scale-main.js')], { env: { ...process.env, BENCH_N: String(n), CDK8S_OUTDIR: out } });
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+      return n;
+    });
+  },
 };
 
 if (process.argv[2] === '--scenario') {
   const [name, arg, reps] = process.argv.slice(3);
-  const { ms, result } = SCENARIOS[name](arg, Number(reps));
-  process.stdout.write(JSON.stringify({ ms, result, peakRssMb: peakRssMb() }));
-  process.exit(0);
+  Promise.resolve(SCENARIOS[name](arg, Number(reps))).then(({ ms, result }) => {
+    process.stdout.write(JSON.stringify({ ms, result, peakRssMb: peakRssMb() }));
+    process.exit(0);
+  });
+} else {
+  main();
 }
 
 // ---------------------------------------------------------------- orchestration
@@ -131,26 +167,29 @@ function main() {
 
     // synth: N hardened workloads (Deployment + Service + ServiceAccount + NetworkPolicy each).
     const sizes = quick ? [100, 1000] : [100, 1000, 5000];
-    const synthReps = 3;
+    const synthReps = quick ? 3 : 5;
     const plainPoints = [];
     const hardenedPoints = [];
     let peak = Math.max(check.peakRssMb, floor.peakRssMb);
-    // One synth per process, repeated: the peak RSS is that of one synth, not of garbage left by earlier runs.
-    const repeated = (name, n) => {
-      const runs = Array.from({ length: synthReps }, () => scenario(name, n, 1));
-      return { ms: median(runs.map((r) => r.ms)), peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
+    // One synth per process (the peak RSS is that of one synth, not of garbage left by earlier runs), the subject
+    // and its floor interleaved: on a shared machine run times drift by 10% or more, and a pair run back to back
+    // sees the same drift. The ratio is the median of the pairs' ratios.
+    const paired = (subject, floorName, n) => {
+      const pairs = Array.from({ length: synthReps }, () => [scenario(subject, n, 1), scenario(floorName, n, 1)]);
+      const side = (i) => ({ ms: median(pairs.map((p) => p[i].ms)), peakRssMb: Math.max(...pairs.map((p) => p[i].peakRssMb)) });
+      return { subject: side(0), floor: side(1), ratio: median(pairs.map(([a, b]) => a.ms / b.ms)) };
     };
+    let synthRatio;
     for (const n of sizes) {
-      const plain = repeated('synth-plain', n);
-      const hardened = repeated('synth-hardened', n);
+      const { subject: hardened, floor: plain, ratio } = paired('synth-hardened', 'synth-plain', n);
       plainPoints.push({ n, ms: plain.ms });
       hardenedPoints.push({ n, ms: hardened.ms });
       peak = Math.max(peak, hardened.peakRssMb, plain.peakRssMb);
+      synthRatio = ratio;
       say(`synth  N=${n}: HardenedApp ${hardened.ms.toFixed(0)} ms vs plain cdk8s ${plain.ms.toFixed(0)} ms = `
-        + `${(hardened.ms / plain.ms).toFixed(2)}x; peak RSS ${hardened.peakRssMb.toFixed(0)} MB (plain ${plain.peakRssMb.toFixed(0)} MB)`);
+        + `${ratio.toFixed(2)}x (median of ${synthReps} back-to-back pairs); peak RSS ${hardened.peakRssMb.toFixed(0)} MB (plain ${plain.peakRssMb.toFixed(0)} MB)`);
     }
     const largest = sizes[sizes.length - 1];
-    const synthRatio = hardenedPoints[hardenedPoints.length - 1].ms / plainPoints[plainPoints.length - 1].ms;
     const exponent = scalingExponent(hardenedPoints);
     // Fixed costs (start-up, first use of each rule) flatten the fit over all sizes; the slope between the two
     // largest sizes is the marginal cost of more objects, which is what "linear in N" is about.
@@ -160,6 +199,13 @@ function main() {
       + `(plain cdk8s ${scalingExponent(plainPoints).toFixed(2)})`
       + (sizes.length > 2 ? `; ${marginal.toFixed(2)} from N=${prev} to N=${largest} (plain cdk8s ${scalingExponent(plainPoints.slice(-2)).toFixed(2)})` : ''));
 
+    // The CLI on the same app: run it, read back and judge its output, write the GitOps tree.
+    const cliN = quick ? 100 : 1000;
+    const { subject: cli, floor: app, ratio: cliRatio } = paired('synth-cli', 'synth-app', cliN);
+    peak = Math.max(peak, cli.peakRssMb);
+    say(`synth  CLI (cdk8s-hardened synth, N=${cliN}): ${cli.ms.toFixed(0)} ms vs the app alone writing its YAML ${app.ms.toFixed(0)} ms = `
+      + `${cliRatio.toFixed(2)}x; CLI peak RSS ${cli.peakRssMb.toFixed(0)} MB (the app runs in its own process)`);
+
     const result = {
       quick,
       synth_ratio: Number(synthRatio.toFixed(3)),
@@ -168,6 +214,7 @@ function main() {
       synth_marginal_exponent: Number(marginal.toFixed(3)),
       check_ratio: Number(checkRatio.toFixed(3)),
       check_objects_per_s: Math.round(objectsPerS),
+      synth_cli_ratio: Number(cliRatio.toFixed(3)),
       peak_rss_mb: Math.round(peak),
       cold_start_ms: Math.round(cold),
     };
@@ -205,5 +252,3 @@ function writeResults(lines, result) {
   ].join('\n');
   writeFileSync(path.join(__dirname, 'RESULTS.md'), body);
 }
-
-main();

@@ -201,7 +201,9 @@ export class SynthGuard {
       const construct = f.constructPath === undefined ? undefined : findByPath(this.app, f.constructPath);
       const chart = construct ? Chart.of(construct) : undefined;
       if (chart) {
-        lines.set(chart, [...(lines.get(chart) ?? []), formatFindingLine(f)]);
+        const list = lines.get(chart) ?? [];
+        list.push(formatFindingLine(f));
+        lines.set(chart, list);
       }
     }
     return { report: { profile: this.profile, objects: manifests.length, findings, failing }, lines };
