@@ -154,40 +154,43 @@ function main() {
     writeFileSync(checkFile, mixedObjects(CHECK_OBJECTS).map((o) => YAML.stringify(o)).join('---\n'));
     const oneFile = path.join(work, 'one.yaml');
     writeFileSync(oneFile, mixedObjects(12).map((o) => YAML.stringify(o)).join('---\n'));
-    const reps = quick ? 3 : 5;
-    const floor = scenario('parse-floor', checkFile, reps);
-    const check = scenario('check', checkFile, reps);
+    // Every figure beside its floor: each subject and its floor run back to back in fresh processes, several pairs.
+    // On a shared machine run times drift by 10-20%, and a pair run back to back sees the same drift; the ratio
+    // reported is the median of the pairs' ratios, the times the medians of each side.
+    const pairCount = quick ? 3 : 5;
+    const paired = (subject, floorName, arg, reps) => {
+      const pairs = Array.from({ length: pairCount }, () => [scenario(subject, arg, reps), scenario(floorName, arg, reps)]);
+      const side = (i) => ({
+        ms: median(pairs.map((p) => p[i].ms)),
+        peakRssMb: Math.max(...pairs.map((p) => p[i].peakRssMb)),
+        result: pairs[0][i].result,
+      });
+      return { subject: side(0), floor: side(1), ratio: median(pairs.map(([a, b]) => a.ms / b.ms)) };
+    };
+    // check: each process reads, parses and judges the file three times (warm), and keeps the median.
+    const { subject: check, floor, ratio: checkRatio } = paired('check', 'parse-floor', checkFile, 3);
     const cold = coldStart(oneFile, quick ? 3 : 5);
-    const checkRatio = check.ms / floor.ms;
     const objectsPerS = CHECK_OBJECTS / (check.ms / 1000);
     say(`check  ${CHECK_OBJECTS} objects (${check.result.findings} findings, ${check.result.errors} errors): `
-      + `${check.ms.toFixed(0)} ms vs parse floor ${floor.ms.toFixed(0)} ms = ${checkRatio.toFixed(2)}x; `
+      + `${check.ms.toFixed(0)} ms vs parse floor ${floor.ms.toFixed(0)} ms = ${checkRatio.toFixed(2)}x (median of ${pairCount} pairs); `
       + `${objectsPerS.toFixed(0)} objects/s; peak RSS ${check.peakRssMb.toFixed(0)} MB (floor ${floor.peakRssMb.toFixed(0)} MB)`);
     say(`check  cold start (node lib/cli/main.js check, 12 objects): ${cold.toFixed(0)} ms`);
 
     // synth: N hardened workloads (Deployment + Service + ServiceAccount + NetworkPolicy each).
     const sizes = quick ? [100, 1000] : [100, 1000, 5000];
-    const synthReps = quick ? 3 : 5;
     const plainPoints = [];
     const hardenedPoints = [];
     let peak = Math.max(check.peakRssMb, floor.peakRssMb);
-    // One synth per process (the peak RSS is that of one synth, not of garbage left by earlier runs), the subject
-    // and its floor interleaved: on a shared machine run times drift by 10% or more, and a pair run back to back
-    // sees the same drift. The ratio is the median of the pairs' ratios.
-    const paired = (subject, floorName, n) => {
-      const pairs = Array.from({ length: synthReps }, () => [scenario(subject, n, 1), scenario(floorName, n, 1)]);
-      const side = (i) => ({ ms: median(pairs.map((p) => p[i].ms)), peakRssMb: Math.max(...pairs.map((p) => p[i].peakRssMb)) });
-      return { subject: side(0), floor: side(1), ratio: median(pairs.map(([a, b]) => a.ms / b.ms)) };
-    };
     let synthRatio;
     for (const n of sizes) {
-      const { subject: hardened, floor: plain, ratio } = paired('synth-hardened', 'synth-plain', n);
+      // One synth per process: the peak RSS is that of one synth, not of garbage left by earlier runs.
+      const { subject: hardened, floor: plain, ratio } = paired('synth-hardened', 'synth-plain', n, 1);
       plainPoints.push({ n, ms: plain.ms });
       hardenedPoints.push({ n, ms: hardened.ms });
       peak = Math.max(peak, hardened.peakRssMb, plain.peakRssMb);
       synthRatio = ratio;
       say(`synth  N=${n}: HardenedApp ${hardened.ms.toFixed(0)} ms vs plain cdk8s ${plain.ms.toFixed(0)} ms = `
-        + `${ratio.toFixed(2)}x (median of ${synthReps} back-to-back pairs); peak RSS ${hardened.peakRssMb.toFixed(0)} MB (plain ${plain.peakRssMb.toFixed(0)} MB)`);
+        + `${ratio.toFixed(2)}x (median of ${pairCount} pairs); peak RSS ${hardened.peakRssMb.toFixed(0)} MB (plain ${plain.peakRssMb.toFixed(0)} MB)`);
     }
     const largest = sizes[sizes.length - 1];
     const exponent = scalingExponent(hardenedPoints);
@@ -201,7 +204,7 @@ function main() {
 
     // The CLI on the same app: run it, read back and judge its output, write the GitOps tree.
     const cliN = quick ? 100 : 1000;
-    const { subject: cli, floor: app, ratio: cliRatio } = paired('synth-cli', 'synth-app', cliN);
+    const { subject: cli, floor: app, ratio: cliRatio } = paired('synth-cli', 'synth-app', cliN, 1);
     peak = Math.max(peak, cli.peakRssMb);
     say(`synth  CLI (cdk8s-hardened synth, N=${cliN}): ${cli.ms.toFixed(0)} ms vs the app alone writing its YAML ${app.ms.toFixed(0)} ms = `
       + `${cliRatio.toFixed(2)}x; CLI peak RSS ${cli.peakRssMb.toFixed(0)} MB (the app runs in its own process)`);
