@@ -14,6 +14,7 @@ const project = new typescript.TypeScriptProject({
     'cdk8s-plus-28@^2.5.6',
     'constructs@^10.8.1',
     'yaml@^2.9.1',
+    'js-yaml@^5.5.0',
     'ajv@^8.20.0',
     'commander@^14.0.3',
   ],
@@ -33,10 +34,12 @@ const project = new typescript.TypeScriptProject({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       collectCoverage: false,
+      // The Go-backed suites (real kubectl/kustomize readers, a real API server) run in `npm run test:go`.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/oracle/', '<rootDir>/test/cluster/'],
     },
   },
   tsconfig: { compilerOptions: { skipLibCheck: true } },
-  gitignore: ['/dist/', '/.bench/'],
+  gitignore: ['/dist/', '/.bench/', '/.scratch/'],
 });
 
 // The built-in kinds' schema validators are precompiled into lib/schema/builtin-validators.js (start-up time).
@@ -44,6 +47,13 @@ project.compileTask.exec('node lib/schema/precompile.js');
 
 // `npm test` compiles first: the CLI tests run the real binary from lib/.
 project.testTask.prependSpawn(project.compileTask);
+
+// The Go-backed suites: the differential test against the real kubectl and kustomize readers (test/oracle),
+// built from their Go modules into a cache outside the repository. `.ci/run` runs it when go is on PATH.
+const testGo = project.addTask('test:go', {
+  description: 'Differential tests against the real Kubernetes readers, built with Go (skipped without go)',
+});
+testGo.exec('jest --ci --runInBand test/oracle --testPathIgnorePatterns /node_modules/', { receiveArgs: true });
 
 // The README's main job: synthesize the reference example, judge every object, write the GitOps tree to dist/.
 const synth = project.addTask('synth', {

@@ -10,6 +10,7 @@ import { formatJunit } from '../report/junit';
 import { formatSarif } from '../report/sarif';
 import { checkedObjects, Report, summarize } from '../report/summary';
 import { formatText } from '../report/text';
+import { InputError } from '../input/parse';
 import { loadInputs } from './inputs';
 import type { CliIo } from './program';
 
@@ -143,6 +144,8 @@ export interface CheckOptions {
   readonly baseDir?: string;
   /** CustomResourceDefinition files: custom resources are schema-checked against them. */
   readonly crds?: readonly string[];
+  /** Pass when the inputs hold no object (by default an error: a renderer that failed silently). */
+  readonly allowEmpty?: boolean;
 }
 
 /** Renders a report in a format. */
@@ -200,6 +203,10 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
       },
     });
     const manifests = inputs.manifests;
+    if (manifests.length === 0 && !options.allowEmpty) {
+      throw new InputError(`${inputs.files.join(', ')}: no Kubernetes objects (empty input most often means a renderer failed; `
+        + 'pass --allow-empty if nothing is expected)');
+    }
     rules = withCrds(rulesForProfile(profile), options.crds, io);
     let judged = rules;
     if (manifests.length > PROGRESS_MIN_OBJECTS || inputs.files.length > PROGRESS_MIN_FILES) {

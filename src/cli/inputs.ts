@@ -1,5 +1,8 @@
-import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'fs';
-import { join } from 'path';
+import { spawnSync } from 'child_process';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'fs';
+import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'path';
+import { escapeControls } from '../input/errors';
+import { KUSTOMIZATION_FILES, KustomizationPlan, planKustomization } from '../input/kustomization';
 import { decodeManifestBytes, InputError, parseManifests } from '../input/parse';
 import { Manifest } from '../policy/rule';
 
@@ -66,6 +69,16 @@ export function expandPaths(paths: readonly string[]): string[] {
         continue;
       }
       seenDirs.add(real);
+      const kustomization = entries.find((e) => (KUSTOMIZATION_FILES as readonly string[]).includes(e.name));
+      if (kustomization) {
+        const file = join(dir, kustomization.name);
+        if (planFor(file).kind === 'render') {
+          // Rendered as a whole: its files are inputs of the build, not what the cluster receives.
+          addFile(file);
+          found++;
+          continue;
+        }
+      }
       const subdirs: string[] = [];
       for (const entry of entries) {
         const full = join(dir, entry.name);
@@ -87,7 +100,7 @@ export function expandPaths(paths: readonly string[]): string[] {
           if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
             subdirs.push(full);
           }
-        } else if (isFile && isManifestName(entry.name)) {
+        } else if (isFile && isManifestName(entry.name) && entry.name !== kustomization?.name) {
           addFile(full);
           found++;
         }
@@ -122,6 +135,75 @@ export function expandPaths(paths: readonly string[]): string[] {
     }
   }
   return out;
+}
+
+/** True for the name of a kustomization file (kustomization.yaml, kustomization.yml, Kustomization). */
+export function isKustomizationFile(path: string): boolean {
+  return (KUSTOMIZATION_FILES as readonly string[]).includes(basename(path));
+}
+
+/** How a kustomization file's folder is judged; refusals are InputErrors naming the file. */
+export function planFor(file: string): KustomizationPlan {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`${file}: cannot be read (${code(error)})`);
+  }
+  const dir = dirname(file);
+  const plan = planKustomization(text, (ref) => {
+    if (isAbsolute(ref)) {
+      return false;
+    }
+    const target = normalize(join(dir, ref));
+    const rel = relative(dir, target);
+    return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && existsSync(target);
+  });
+  if (plan.kind === 'refuse') {
+    throw new InputError(`${file}: ${plan.reason} (kubectl kustomize ${dirname(file)} | cdk8s-hardened check -)`);
+  }
+  return plan;
+}
+
+/**
+ * Renders a kustomization's folder with `kubectl kustomize` (kubectl's own kustomize), after checking that no
+ * kustomization it builds from would reach the network. Without kubectl on PATH, refuses with the command to run.
+ */
+export function renderKustomization(file: string, maxBytes: number): string {
+  const dir = dirname(file);
+  const plan = planFor(file);
+  // Every kustomization of a local folder it builds from must be offline too.
+  const seen = new Set<string>();
+  const queue = [{ file, plan }];
+  while (queue.length) {
+    const next = queue.pop()!;
+    if (seen.has(resolve(next.file)) || next.plan.kind === 'refuse') {
+      continue;
+    }
+    seen.add(resolve(next.file));
+    for (const ref of next.plan.references) {
+      const folder = resolve(dirname(next.file), ref);
+      const found = KUSTOMIZATION_FILES.map((n) => join(folder, n)).find((p) => existsSync(p));
+      if (found) {
+        queue.push({ file: found, plan: planFor(found) });
+      }
+    }
+  }
+  const result = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: maxBytes, timeout: 120_000 });
+  if (result.error) {
+    const why = (result.error as NodeJS.ErrnoException).code;
+    if (why === 'ENOENT') {
+      const what = plan.kind === 'render' ? plan.fields.join(', ') : 'its resources';
+      throw new InputError(`${file}: changes what the cluster receives (${what}), and kubectl is not on PATH to render it; `
+        + `run: kubectl kustomize ${dir} | cdk8s-hardened check -`);
+    }
+    throw new InputError(`${file}: kubectl kustomize failed (${why ?? result.error.message})`);
+  }
+  if (result.status !== 0) {
+    const first = (result.stderr || '').trim().split('\n')[0] || `exit code ${result.status}`;
+    throw new InputError(`${file}: kubectl kustomize ${dir} failed: ${escapeControls(first)}`);
+  }
+  return result.stdout;
 }
 
 /** Reads a regular file, refusing (without reading them) files larger than `maxBytes`. */
@@ -197,11 +279,25 @@ export function loadInputs(paths: readonly string[], readStdin: () => string | U
         throw new InputError(`${STDIN_NAME}: too large (${size} bytes; the limit is ${maxBytes})`);
       }
       text = typeof input === 'string' ? input : decodeManifestBytes(input, name);
+    } else if (isKustomizationFile(file)) {
+      names.push(name);
+      if (planFor(file).kind === 'files') {
+        return; // given by name but only lists files: those are judged where they are
+      }
+      // The build's output is judged; it has no lines of its own, so findings point at the kustomization.
+      for (const manifest of parseManifests(renderKustomization(file, maxBytes), `${name} (as kubectl kustomize renders it)`)) {
+        manifests.push({ ...manifest, origin: { file: name, document: manifest.origin?.document } });
+      }
+      return;
     } else {
       text = decodeManifestBytes(readManifestFile(file, maxBytes), name);
     }
     names.push(name);
-    manifests.push(...parseManifests(text, name).filter((m) => !isBuildConfiguration(m.object)));
+    for (const manifest of parseManifests(text, name)) {
+      if (!isBuildConfiguration(manifest.object)) {
+        manifests.push(manifest);
+      }
+    }
   });
   return { files: names, manifests };
 }

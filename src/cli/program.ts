@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { InputError } from '../input/parse';
+import { escapeControls, InputError } from '../input/parse';
 import { Profile, PROFILES } from '../policy/rule';
 import {
   CHECK_FORMATS,
@@ -39,7 +39,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('Hardened cdk8s constructs and a Kubernetes 1.28 policy engine: prove manifests secure before they ship.')
     .version(toolVersion(), '-V, --version')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      // Error lines name what the user typed: no control character of it reaches the terminal raw.
+      outputError: (text, write) => write(`${escapeControls(text.replace(/\n$/, ''))}\n`),
+    })
     .showSuggestionAfterError(true)
     .addHelpText('after', '\nExit codes: 0 no failing finding, 1 failing findings, 2 bad input or usage.');
 
@@ -51,7 +56,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('-o, --output <file>', 'write the report to this file (atomically) instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1)').choices(FAIL_ON).default('error'))
     .option('--crd <file...>', 'CustomResourceDefinition files whose schemas custom resources are validated against')
-    .action((paths: string[], opts: { profile: Profile; format: CheckFormat; output?: string; failOn: FailOn; crd?: string[] }) => {
+    .option('--allow-empty', 'pass when the inputs hold no Kubernetes object (by default that is an error: a renderer that failed silently)')
+    .action((paths: string[], opts: { profile: Profile; format: CheckFormat; output?: string; failOn: FailOn; crd?: string[]; allowEmpty?: boolean }) => {
       exitCode = runCheck(paths, { ...opts, crds: opts.crd }, io);
     });
 
@@ -95,7 +101,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
     if (error instanceof InputError || error instanceof UsageError || error instanceof OutputFileError) {
-      io.stderr(`cdk8s-hardened: ${error.message}\n`);
+      io.stderr(`cdk8s-hardened: ${escapeControls(error.message)}\n`);
       return EXIT_BAD_INPUT;
     }
     return internalError(error, io);
@@ -112,7 +118,7 @@ export function internalError(error: unknown, io: Pick<CliIo, 'stderr' | 'env'>)
   const message = error instanceof Error ? error.message : String(error);
   const hint = error instanceof RangeError && /call stack/i.test(message)
     ? 'input nested too deeply to check'
-    : `internal error: ${message.split('\n')[0]}`;
+    : `internal error: ${escapeControls(message.split('\n')[0])}`;
   if (env.CDK8S_HARDENED_DEBUG === '1' && error instanceof Error && error.stack) {
     io.stderr(`cdk8s-hardened: ${hint}\n${error.stack}\n`);
   } else {

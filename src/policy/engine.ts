@@ -102,6 +102,17 @@ export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[],
     }
   });
 
+  manifests.forEach((manifest, index) => {
+    for (const note of manifest.notes ?? []) {
+      emit(index, note.ruleId, note.severity, note.remediation, note);
+    }
+  });
+
+  // Another reader's reading of an object (kustomize's) is judged by the object rules too; what it finds beyond
+  // the primary reading's findings is reported, marked with the reader.
+  const alternates: Array<Array<{ rule: Rule; violation: Violation }>> = manifests.map(() => []);
+  const alternateTargets = manifests.map((m) => (m.alternate ? toTarget(m.alternate.object) : undefined));
+
   const liveTargets: Target[] = [];
   const liveIndex: number[] = [];
   targets.forEach((t, i) => {
@@ -124,6 +135,18 @@ export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[],
           emit(liveIndex[i], rule.id, rule.severity, rule.remediation, v);
         }
       });
+      alternateTargets.forEach((target, index) => {
+        if (!target) {
+          return;
+        }
+        let violations: readonly Violation[];
+        try {
+          violations = rule.check(target);
+        } catch (error) {
+          violations = [crashed(rule, error)];
+        }
+        alternates[index].push(...violations.map((violation) => ({ rule, violation })));
+      });
     } else {
       try {
         for (const v of rule.checkSet(liveTargets)) {
@@ -134,6 +157,16 @@ export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[],
       }
     }
   }
+
+  alternates.forEach((found, index) => {
+    const primary = new Set(perObject[index].map((f) => `${f.ruleId}\u0000${f.path}\u0000${f.message}`));
+    const reader = manifests[index].alternate?.reader;
+    for (const { rule, violation } of found) {
+      if (!primary.has(`${rule.id}\u0000${formatPath(violation.path)}\u0000${violation.message}`)) {
+        emit(index, rule.id, rule.severity, rule.remediation, { ...violation, message: `${violation.message} (as ${reader} reads this document)` });
+      }
+    }
+  });
 
   return applySuppressions(targets, perObject, knownRuleIds, options.suppressions ?? [], emit);
 }

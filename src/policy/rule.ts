@@ -35,10 +35,25 @@ export interface Origin {
   readonly locate?: (path: Path) => number | undefined;
 }
 
+/** What the reader found about how an object is read (reported by the engine in every profile). */
+export interface ReaderNote extends Violation {
+  /** An engine rule id (see ENGINE_RULES), e.g. `input-reading-differs`. */
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly remediation: string;
+}
+
 /** An object to judge: plain Kubernetes JSON plus where it came from. */
 export interface Manifest {
   readonly object: unknown;
   readonly origin?: Origin;
+  /** Findings the reader made about this object. */
+  readonly notes?: readonly ReaderNote[];
+  /**
+   * Where another reader (kustomize) reads the same bytes as a different object: that reading, judged with the
+   * same rules, its findings marked with the reader's name.
+   */
+  readonly alternate?: { readonly reader: string; readonly object: unknown };
 }
 
 /** One problem a rule found in one object. */

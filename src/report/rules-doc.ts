@@ -1,3 +1,4 @@
+import { LIST_CARRIER_RULE_ID, READING_DIFFERS_RULE_ID } from '../input/notes';
 import { INVALID_OBJECT_RULE_ID } from '../policy/engine';
 import { PROFILES, RuleMeta } from '../policy/rule';
 import { MIN_REASON_LENGTH, SUPPRESSION_ANNOTATION_PREFIX, SUPPRESSION_RULE_ID } from '../policy/suppressions';
@@ -31,6 +32,31 @@ export const ENGINE_RULES: readonly RuleInfo[] = [
       + 'without a written reason hides a risk nobody accepted.',
     remediation: `Write why the risk is acceptable as the annotation value (at least ${MIN_REASON_LENGTH} characters), or remove the annotation.`,
     docsUrl: 'https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/',
+  },
+  {
+    id: LIST_CARRIER_RULE_ID,
+    title: 'Only List kinds carry items',
+    severity: 'error',
+    profiles: [],
+    description: 'Reported by the reader for a document whose kind is not a List but which has a top-level items field. kubectl '
+      + "(apimachinery's unstructured decoder) reads every object with items as a list: it applies the items and never the "
+      + 'object itself, so a reviewer sees a ConfigMap or a custom resource while the cluster receives what its items hold. '
+      + 'Every item is judged as the object it is.',
+    remediation: 'Move the items into documents of their own (or into a kind: List), and remove the items field from the object.',
+    docsUrl: 'https://kubernetes.io/docs/reference/using-api/api-concepts/#collections',
+  },
+  {
+    id: READING_DIFFERS_RULE_ID,
+    title: 'kubectl and kustomize read a value alike',
+    severity: 'error',
+    profiles: [],
+    description: 'Reported by the reader where kubectl apply -f (YAML 1.1, gopkg.in/yaml.v2) and kustomize (kubectl apply -k, '
+      + 'Argo CD and Flux kustomizations; YAML 1.2, yaml.v3) read the same bytes as different values: a plain yes, on or n '
+      + 'is a boolean to one and a string to the other, 0o17 a number to one and a string to the other, and a merge key '
+      + 'overrides an explicit key for one but not the other. Which object runs then depends on the tool that applies '
+      + 'the file; both readings are judged.',
+    remediation: 'Quote the value ("yes", "0o17") or write it as the type it is meant to be (true, 15), and spell out the keys a merge key (<<) would set.',
+    docsUrl: 'https://kubernetes.io/docs/concepts/overview/working-with-objects/object-management/',
   },
 ];
 
