@@ -1,47 +1,106 @@
-import { Document, Scalar, visit } from 'yaml';
+import { DEFAULT_SCALAR_STYLE_RULES, DUMP_SCHEMA, dump, mapTag, SCALAR_STYLE } from 'js-yaml';
+import type { ScalarLayout, ScalarTagDefinition } from 'js-yaml';
+import { resolvePlainKubectl, resolvePlainKustomize } from '../input/resolve';
 
 /**
- * Strings that some Kubernetes reader would take for a number although the YAML 1.1 schema of the `yaml`
- * package does not: kubectl reads YAML with go-yaml v2 (via sigs.k8s.io/yaml), which removes underscores and
- * then hands anything that starts with a digit or a sign to Go's `strconv.ParseInt(s, 0, 64)`, and so accepts
- * `0o17`, `0x_1F` and `1_000`; YAML 1.2 readers take `0o17` for octal. `=` (the 1.1 "value" key) and `<<`
- * (the merge key) are quoted too.
+ * Strings that some Kubernetes reader would take for a number although a YAML 1.1 or 1.2 schema does not: kubectl
+ * reads YAML with go-yaml v2 (via sigs.k8s.io/yaml), which removes underscores and then hands anything that starts
+ * with a digit or a sign to Go's `strconv.ParseInt(s, 0, 64)`, and so accepts `0o17`, `0x_1F` and `1_000`.
  */
 const GO_INT = /^[-+]?(?:0[bB][01]+|0[oO]?[0-7]+|0[xX][0-9a-fA-F]+|[0-9]+)$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
-const MERGE_TAG = 'tag:yaml.org,2002:merge';
 const SPECIAL = /^(?:=|<<|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+/** YAML 1.1's floats as the `yaml` package reads them, looser than 1.2's (`.`, `1.`, `1._5`, `e0`). */
+const FLOAT_11 = /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?$/;
+/** YAML 1.1's sexagesimal numbers (`1:20`, `190:20:30.15`): strings to Go, numbers to PyYAML and the `yaml` package. */
+const BASE_60 = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
 
-/** True when a plain (unquoted) scalar `value` could be read as something other than that string. */
+/**
+ * True when a plain (unquoted) scalar `value` could be read as something other than that string by some
+ * reader of the written files: kubectl (yaml.v2: YAML 1.1 booleans, Go integers in every radix), kustomize
+ * (yaml.v3: timestamps become times), YAML 1.1 readers (sexagesimals) or YAML 1.2 readers.
+ */
 export function looksLikeNonString(value: string): boolean {
-  if (SPECIAL.test(value)) {
+  if (SPECIAL.test(value) || BASE_60.test(value) || FLOAT_11.test(value)) {
     return true;
   }
   const bare = value.replace(/_/g, '');
-  return bare !== '' && (GO_INT.test(bare) || FLOAT.test(bare));
+  if (bare !== '' && (GO_INT.test(bare) || FLOAT.test(bare))) {
+    return true;
+  }
+  const kubectl = resolvePlainKubectl(value);
+  const kustomize = resolvePlainKustomize(value);
+  return !(kubectl.kind === 'value' && kubectl.value === value && kustomize.kind === 'value' && kustomize.value === value);
 }
 
+const STR_TAG = 'tag:yaml.org,2002:str';
+const INT_TAG = 'tag:yaml.org,2002:int';
+const FLOAT_TAG = 'tag:yaml.org,2002:float';
+
+/** Double-quotes every string a reader of the written file would read as something else (see looksLikeNonString). */
+function quoteWhatReadsOtherwise(layout: ScalarLayout): void {
+  if (layout.node.tag !== STR_TAG) {
+    return;
+  }
+  if (layout.isKey && layout.node.value === '<<') {
+    // kustomize drops every key named <<, quoted or not: there is no way to write one that both readers keep.
+    throw new UnwritableValueError('a key named "<<" cannot be written: kustomize drops it (it takes it for a YAML merge key); rename the key');
+  }
+  if (layout.node.value.includes('\u0085')) {
+    // kustomize writes U+0085 out raw, and kubectl then reads it as a line break (a space): it cannot round-trip.
+    throw new UnwritableValueError('a string holding U+0085 (NEXT LINE) cannot be written: kustomize writes it out raw and kubectl then reads a space; use another character');
+  }
+  if (layout.style === SCALAR_STYLE.PLAIN && looksLikeNonString(layout.node.value)) {
+    layout.style = SCALAR_STYLE.DOUBLE_QUOTED;
+  }
+}
+
+/** Thrown for a value JSON cannot carry (NaN, an infinity): kubectl would refuse the file. */
+export class UnwritableValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnwritableValueError';
+  }
+}
+
+const dumpInt = DUMP_SCHEMA.tags.find((t) => t.tagName === INT_TAG) as ScalarTagDefinition<number>;
+const dumpFloat = DUMP_SCHEMA.tags.find((t) => t.tagName === FLOAT_TAG) as ScalarTagDefinition<number>;
+
 /**
- * Serializes one Kubernetes object as a YAML document, deterministically: keys in the order given, no
- * line wrapping, no anchors or aliases, and every string that a YAML 1.1 reader (kubectl, go-yaml v2,
- * PyYAML) or a YAML 1.2 reader would take for a boolean, number, null or timestamp double-quoted, so
- * `"yes"`, `"on"`, `"y"`, `"1.10"`, `"010"` and `"0o17"` stay strings everywhere.
+ * js-yaml's dumper schema (its implicit types are those of YAML 1.1 and 1.2 together, so it quotes what either
+ * reads as a non-string), except that every non-array object is a mapping, whatever realm it was made in (a
+ * structuredClone or a vm context makes objects whose prototype is another realm's Object.prototype), that an
+ * integer beyond 2^53 is written with the exact digits of the number it is (JavaScript would print the shortest
+ * digits that round to it, which Go reads as another integer), and that a non-finite number is refused instead of
+ * written as `.nan`/`.inf`.
+ */
+const SCHEMA = DUMP_SCHEMA.withTags({
+  ...mapTag,
+  identify: (data: unknown) => typeof data === 'object' && data !== null && !Array.isArray(data) && !(data instanceof Date)
+    && !(data instanceof Set) && !(data instanceof Uint8Array),
+}, {
+  ...dumpInt,
+  represent: (value: number) => (Number.isSafeInteger(value) ? dumpInt.represent(value) : BigInt(value).toString()),
+}, {
+  ...dumpFloat,
+  represent: (value: number) => {
+    if (!Number.isFinite(value)) {
+      throw new UnwritableValueError(`${value} cannot be written: JSON has no NaN or infinity, so kubectl would refuse the file`);
+    }
+    return dumpFloat.represent(value);
+  },
+});
+
+const RULES = [quoteWhatReadsOtherwise, ...Object.values(DEFAULT_SCALAR_STYLE_RULES)];
+
+/**
+ * Serializes one Kubernetes object as a YAML document, deterministically: keys in the order given, no line
+ * wrapping, no anchors or aliases, and every string double-quoted that kubectl (yaml.v2), kustomize (yaml.v3)
+ * or another YAML 1.1 or 1.2 reader would take for a boolean, number, null or timestamp (`"yes"`, `"on"`,
+ * `"0o17"`, `"2001-12-14"`), and every string holding a character some reader takes for a line break (U+0085,
+ * U+2028, U+2029) or cannot read raw written as an escape. What it writes, both readers read back as `value`.
  */
 export function toYaml(value: unknown): string {
-  // The 1.1 schema quotes yes/no/on/off/y/n, sexagesimals, 1.1 octals and timestamps on its own. Its merge
-  // tag would print the string "<<" bare whatever the node's type, so it is left out (we never write merges).
-  const doc = new Document(value, {
-    version: '1.1',
-    aliasDuplicateObjects: false,
-    customTags: (tags) => tags.filter((tag) => typeof tag === 'string' || tag.tag !== MERGE_TAG),
-  });
-  visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value === 'string' && looksLikeNonString(node.value)) {
-        node.type = Scalar.QUOTE_DOUBLE;
-      }
-    },
-  });
-  const text = doc.toString({ lineWidth: 0, minContentWidth: 0, directives: false });
+  const text = dump(value, { schema: SCHEMA, lineWidth: -1, noRefs: true, quoteStyle: 'double', scalarStyleRules: RULES, skipInvalid: true });
   return text.endsWith('\n') ? text : `${text}\n`;
 }

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { parseManifests } from '../../src/input/parse';
-import { looksLikeNonString, toYaml } from '../../src/output/yaml';
+import { readings } from '../../src/input/read';
+import { looksLikeNonString, toYaml, UnwritableValueError } from '../../src/output/yaml';
+import { EDGE_SCALARS, EDGE_STRINGS } from '../input/generators';
 
 /** Strings that some YAML reader (1.1: kubectl/go-yaml v2, PyYAML; 1.2: js-yaml, yaml.v3) reads as non-strings. */
 const TRICKY = [
@@ -15,6 +17,13 @@ function kubectlRead(text: string): unknown {
   return parseManifests(`apiVersion: v1\nkind: ConfigMap\ndata:\n${text.replace(/^/gm, '  ')}`, 't.yaml')[0].object;
 }
 
+/** Both readings of a written object: kubectl's and kustomize's, as the reader models them (checked against the real ones in test/oracle). */
+function readBoth(object: Record<string, unknown>): unknown[] {
+  const manifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, ...object };
+  const r = readings(toYaml(manifest));
+  return [r.kubectl, r.kustomize].map((reading) => ('objects' in reading ? reading.objects[0] : reading.error));
+}
+
 describe('toYaml', () => {
   test.each(TRICKY)('the string %j is quoted and reads back as the same string in YAML 1.1 and 1.2', (value) => {
     const text = toYaml({ key: value });
@@ -25,13 +34,41 @@ describe('toYaml', () => {
   });
 
   test('tricky strings are quoted as map keys too (go-yaml v2 would read a bare y: as the boolean true)', () => {
-    const object = Object.fromEntries(TRICKY.filter((k) => k !== '').map((k) => [k, k]));
+    const object = Object.fromEntries(TRICKY.filter((k) => k !== '' && k !== '<<').map((k) => [k, k]));
     const text = toYaml(object);
     expect(parse(text, { version: '1.1' })).toEqual(object);
     expect(parse(text, { version: '1.2' })).toEqual(object);
     expect(text).toContain('"y": "y"\n');
-    expect(text).toContain('"<<": "<<"\n');
+    expect(text).toContain('"=": "="\n');
   });
+
+  test('a key named << is refused: kustomize drops it whether it is quoted or not', () => {
+    expect(() => toYaml({ '<<': 'x' })).toThrow(UnwritableValueError);
+    expect(() => toYaml({ a: { '<<': 'x' } })).toThrow(/kustomize drops it/);
+    expect(toYaml({ a: '<<' })).toBe('a: "<<"\n');
+  });
+
+  test('NaN and the infinities are refused: JSON has no such values, and kubectl refuses .nan and .inf', () => {
+    for (const n of [NaN, Infinity, -Infinity]) {
+      expect(() => toYaml({ a: n })).toThrow(UnwritableValueError);
+    }
+  });
+
+  test('the characters some reader takes for a line break are written as escapes, never raw', () => {
+    const text = toYaml({ a: 'x\u2028y', b: 'x\u2029y', d: '\u00a0', e: 'a\u001bb' });
+    expect(text).toBe('a: "x\\Ly"\nb: "x\\Py"\nd: "\\_"\ne: "a\\eb"\n');
+    expect(text).not.toMatch(/[\u2028\u2029\u001b]/);
+    // U+0085 cannot be written so that both read it back: kustomize writes it raw and kubectl reads a line break.
+    expect(() => toYaml({ c: 'x\u0085y' })).toThrow(/U\+0085/);
+  });
+
+  test.each([...EDGE_SCALARS, ...EDGE_STRINGS].filter((s) => s !== '<<' && !/[\ud800-\udfff\u0085]/.test(s)))(
+    'kubectl and kustomize read the string %j back as the same string, as a value and as a key',
+    (value) => {
+      const object = { data: { k: value, [value === '' ? 'empty' : value]: 'v' } };
+      expect(readBoth(object)).toEqual([expect.objectContaining(object), expect.objectContaining(object)]);
+    },
+  );
 
   test('ordinary strings stay plain; numbers, booleans and null stay typed', () => {
     expect(toYaml({ memory: '512Mi', cpu: '100m', image: 'nginx:1.25', name: 'web', port: 8080, ratio: 0.5, on: true, none: null }))
@@ -67,7 +104,7 @@ describe('toYaml', () => {
       fc.constant(null),
     );
     const key = fc.oneof(fc.constantFrom(...TRICKY.filter((k) => k !== '')), fc.string({ minLength: 1 }))
-      .filter((k) => k !== '__proto__');
+      .filter((k) => k !== '__proto__' && k !== '<<');
     const value = fc.letrec((tie) => ({
       node: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(key, tie('node'), { maxKeys: 4 })),
     })).node;
@@ -77,14 +114,28 @@ describe('toYaml', () => {
       expect(parse(text, { version: '1.2' })).toEqual(object);
     }), { numRuns: 300 });
   });
+
+  test('property: random strings (any code point) and the resolution-table edge cases read back through both readers', () => {
+    const text = fc.oneof(fc.constantFrom(...EDGE_SCALARS, ...EDGE_STRINGS), fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }))
+      .filter((s) => s !== '<<' && !/[\ud800-\udfff\u0085]/.test(s) && !s.includes('\u0000'));
+    const leaf = fc.oneof({ weight: 4, arbitrary: text }, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(text.filter((k) => k !== '__proto__' && k !== ''), tie('node'), { maxKeys: 3 })),
+    })).node;
+    fc.assert(fc.property(fc.dictionary(text.filter((k) => k !== '' && k !== '__proto__' && !['apiVersion', 'kind', 'metadata', 'items'].includes(k)), tree, { maxKeys: 4 }), (body) => {
+      const object = JSON.parse(JSON.stringify({ data: body }));
+      expect(readBoth(object)).toEqual([expect.objectContaining(object), expect.objectContaining(object)]);
+    }), { numRuns: 500 });
+  });
 });
 
 describe('looksLikeNonString', () => {
   test('numbers as Go reads them (underscores, 0o/0x/0b prefixes) and YAML floats', () => {
-    for (const s of ['0o17', '1_000', '0x_1F', '0b1', '+12', '1.5e3', '.5', '=', '<<', '.inf']) {
+    // e3 too: the yaml package's YAML 1.1 schema reads it as a float (null).
+    for (const s of ['0o17', '1_000', '0x_1F', '0b1', '+12', '1.5e3', '.5', '=', '<<', '.inf', 'e3', 'yes', '2001-12-14', '0o-7']) {
       expect(looksLikeNonString(s)).toBe(true);
     }
-    for (const s of ['512Mi', '100m', 'v1.28', '1.2.3', 'web-1', '_', '-', '0xZ', 'e3']) {
+    for (const s of ['512Mi', '100m', 'v1.28', '1.2.3', 'web-1', '_', '0xZ', 'e3x', 'nginx:1.25']) {
       expect(looksLikeNonString(s)).toBe(false);
     }
   });
