@@ -115,7 +115,38 @@ const OBJECT_META = struct({
 
 const METADATA_ONLY = struct({ apiVersion: string, kind: string, metadata: OBJECT_META });
 
+/** Fields whose every value is a string (or null) in a well-formed ObjectMeta: the common case, checked first. */
+const STRING_FIELDS = new Set(['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion']);
+
+/** True for metadata of string fields and string maps only (no need for the full decode). */
+function plainMetadata(metadata: Record<string, unknown>): boolean {
+  for (const key in metadata) {
+    const v = metadata[key];
+    if (STRING_FIELDS.has(key)) {
+      if (typeof v !== 'string' && v !== null) {
+        return false;
+      }
+    } else if (key === 'labels' || key === 'annotations') {
+      if (!isObject(v)) {
+        return false;
+      }
+      for (const k in v) {
+        if (typeof v[k] !== 'string') {
+          return false;
+        }
+      }
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** Why kubectl refuses this document's TypeMeta or ObjectMeta, or undefined when it accepts them. */
 export function metadataProblem(document: unknown): string | undefined {
+  if (isObject(document) && typeof document.apiVersion === 'string' && typeof document.kind === 'string'
+    && (document.metadata === undefined || (isObject(document.metadata) && plainMetadata(document.metadata)))) {
+    return undefined;
+  }
   return METADATA_ONLY(document, '');
 }

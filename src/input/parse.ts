@@ -52,16 +52,24 @@ export function decodeManifestBytes(bytes: Uint8Array, file: string): string {
   if (nul >= 0) {
     throw new InputError(`${file}, line ${lineOfOffset(bytes, nul)}: not a text file (it contains NUL bytes)`);
   }
-  for (let i = 0; i < bytes.length;) {
-    const n = utf8SequenceLength(bytes, i);
-    if (n === 0) {
-      throw new InputError(`${file}, line ${lineOfOffset(bytes, i)}: not UTF-8 text (invalid byte 0x${bytes[i].toString(16).padStart(2, '0')}); `
-        + 'save it as UTF-8');
+  try {
+    // The native decoder validates as strictly as the loop below; the loop only runs to say where it fails.
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    for (let i = 0; i < bytes.length;) {
+      const n = utf8SequenceLength(bytes, i);
+      if (n === 0) {
+        throw new InputError(`${file}, line ${lineOfOffset(bytes, i)}: not UTF-8 text (invalid byte 0x${bytes[i].toString(16).padStart(2, '0')}); `
+          + 'save it as UTF-8');
+      }
+      i += n;
     }
-    i += n;
+    throw new InputError(`${file}: not UTF-8 text; save it as UTF-8`);
   }
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
+
+/** A UTF-8 decoder that refuses invalid input and keeps a byte order mark (parseManifests drops it). */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Parses a YAML or JSON stream (one or many documents) into manifests exactly as kubectl 1.28 reads it (see

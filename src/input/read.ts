@@ -28,12 +28,11 @@ export const MAX_EXPANDED_VALUES = 1_000_000;
 const LIMITS = { maxDepth: MAX_DEPTH, maxAliases: MAX_ALIAS_COUNT };
 
 /**
- * The first character YAML does not allow in a stream as kubectl's yaml.v2 reads it: C0 controls other than
- * tab, line feed and carriage return, DEL, the C1 controls, and U+FFFE/U+FFFF. Escapes such as `"\u0001"` in
- * double quotes are fine: they are not raw.
+ * The characters YAML does not allow in a stream as kubectl's yaml.v2 reads it (C0 controls other than tab, line
+ * feed and carriage return, DEL, the C1 controls, U+FFFE/U+FFFF), and, in the same scan, the line breaks only
+ * yaml.v2 has (AMBIGUOUS_BREAK). Escapes such as `"\u0001"` in double quotes are fine: they are not raw.
  */
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]/;
+const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
 
 /**
  * Characters yaml.v2 (kubectl) takes for line breaks and YAML 1.2 readers (kustomize's yaml.v3, js-yaml) do not:
@@ -59,46 +58,6 @@ function lineOfOffset(text: string, offset: number): number {
 
 function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'a list' : isObject(value) ? 'a mapping' : `a ${typeof value}`;
-}
-
-/**
- * The nesting depth of a value and the number of values it holds once aliases are expanded. Iterative and
- * memoised on each (possibly shared) object, so it costs one visit per distinct value even for alias-heavy
- * input and never recurses.
- */
-function measure(root: unknown): { depth: number; values: number } {
-  const memo = new Map<object, { depth: number; values: number }>();
-  const children = (value: object): unknown[] => (Array.isArray(value) ? value : Object.values(value));
-  if (typeof root !== 'object' || root === null) {
-    return { depth: 0, values: 1 };
-  }
-  const stack: Array<{ value: object; expanded: boolean }> = [{ value: root, expanded: false }];
-  while (stack.length) {
-    const top = stack[stack.length - 1];
-    if (memo.has(top.value)) {
-      stack.pop();
-      continue;
-    }
-    if (!top.expanded) {
-      top.expanded = true;
-      for (const child of children(top.value)) {
-        if (typeof child === 'object' && child !== null && !memo.has(child)) {
-          stack.push({ value: child, expanded: false });
-        }
-      }
-      continue;
-    }
-    let depth = 1;
-    let values = 1;
-    for (const child of children(top.value)) {
-      const m = typeof child === 'object' && child !== null ? memo.get(child)! : { depth: 0, values: 1 };
-      depth = Math.max(depth, m.depth + 1);
-      values += m.values;
-    }
-    memo.set(top.value, { depth, values });
-    stack.pop();
-  }
-  return memo.get(root)!;
 }
 
 /** One object a document holds, with its path inside the document's value (`['items', 2]` for a list item). */
@@ -243,7 +202,9 @@ function objectErrorToInput(error: ObjectError, place: DocumentPlace): InputErro
 function manifestOf(member: Member, place: DocumentPlace, notes: readonly ReaderNote[] = [], alternate?: JsonObject): Manifest {
   const locate = documentLocator(place.text, place.line, member.path, MAX_DEPTH);
   const all = member.carrier ? [carrierNote(member.carrier), ...notes] : notes;
-  let line: number | undefined | null = null;
+  // A document's own object starts on its first line of content: found without parsing it again (every report
+  // names the line of every object). An item of a list is found by the locator.
+  let line: number | undefined | null = member.path.length === 0 ? firstContentLineOf(place.text, place.line) : null;
   return {
     object: member.object,
     ...(all.length ? { notes: all } : {}),
@@ -425,12 +386,13 @@ function documentManifests(value: unknown, place: DocumentPlace, kustomize: (() 
 
 function readYamlStream(text: string, file: string): Manifest[] {
   const forbidden = FORBIDDEN.exec(text);
-  if (forbidden) {
+  if (forbidden && !AMBIGUOUS_BREAK.test(forbidden[0])) {
     const code = text.charCodeAt(forbidden.index).toString(16).padStart(4, '0').toUpperCase();
     throw new InputError(`${file}, line ${lineOfOffset(text, forbidden.index)}: contains the control character U+${code}, which YAML does not allow `
       + '(write it as an escape in a double-quoted string)');
   }
-  const ambiguous = AMBIGUOUS_BREAK.exec(text);
+  // One scan finds both kinds of character (FORBIDDEN includes the breaks); a carriage return needs a look ahead.
+  const ambiguous = forbidden ?? (text.includes('\r') ? /\r(?!\n)/.exec(text) : null);
   if (ambiguous) {
     throw new InputError(`${file}, line ${lineOfOffset(text, ambiguous.index)}: contains ${BREAK_NAMES[ambiguous[0]]}, which kubectl reads as a line break and `
       + 'kustomize does not; write it as an escape in a double-quoted string (\\u2028), or remove it');
@@ -446,18 +408,16 @@ function readYamlStream(text: string, file: string): Manifest[] {
   }
   const manifests: Manifest[] = [];
   const single = kyamlSingleDocument(text);
-  for (const chunk of chunks) {
+  for (const { chunk, source, events, base } of parsedChunks(chunks)) {
     const place: DocumentPlace = { file, index: chunk.index, text: chunk.text, line: chunk.line };
-    const facts: DocumentFacts = { merges: false, versionSensitive: false };
+    const facts: DocumentFacts = { merges: false, versionSensitive: false, aliases: false };
     let value: unknown;
-    let events: Event[];
     try {
-      events = parseDocumentEvents(chunk.text, LIMITS);
-      value = constructKubectl(chunk.text, events, LIMITS, facts);
+      value = constructKubectl(source, events(), LIMITS, facts);
     } catch (error) {
       if (error instanceof ReadError) {
         const lines = new LineIndex(chunk.text, chunk.line);
-        const at = error.offset;
+        const at = error.offset === undefined ? undefined : error.offset - base;
         throw new InputError(`${where(place, at === undefined ? chunk.line : lines.line(at), at === undefined ? undefined : lines.column(at))}: ${error.message}`);
       }
       throw error;
@@ -465,8 +425,10 @@ function readYamlStream(text: string, file: string): Manifest[] {
     if (value === null || value === undefined) {
       continue;
     }
-    if (typeof value === 'object') {
-      const size = measure(value);
+    if (facts.aliases && typeof value === 'object') {
+      // Counted while the value was built: aliases expanded, so a small file that grows into millions of values,
+      // or nests beyond the limit through them, is caught without walking the value.
+      const size = { values: facts.values ?? 0, depth: facts.depth ?? 0 };
       if (size.depth > MAX_DEPTH) {
         throw new InputError(`${where(place, firstContentLine(place))}: nested too deeply (at most ${MAX_DEPTH} levels)`);
       }
@@ -474,7 +436,7 @@ function readYamlStream(text: string, file: string): Manifest[] {
         throw new InputError(`${where(place, firstContentLine(place))}: its aliases expand to more than ${MAX_EXPANDED_VALUES} values (a YAML "billion laughs" alias bomb?)`);
       }
     }
-    const kustomize = facts.merges || facts.versionSensitive || kustomizeMayDiffer(value) ? () => readKustomize(chunk.text, events, single) : undefined;
+    const kustomize = facts.merges || facts.versionSensitive || kustomizeMayDiffer(value) ? () => readKustomize(source, events(), single) : undefined;
     for (const manifest of documentManifests(value, place, kustomize, facts.merges)) {
       manifests.push(manifest);
     }
@@ -482,6 +444,121 @@ function readYamlStream(text: string, file: string): Manifest[] {
   return manifests;
 }
 
+/** Documents per js-yaml call: one call per document costs its set-up each time, one call per stream holds every event at once. */
+const BATCH_DOCUMENTS = 256;
+
+/**
+ * The js-yaml events of each of kubectl's documents. Documents are parsed in batches (one js-yaml call for many
+ * documents, their texts joined with "---" lines) when the batch's YAML documents are exactly kubectl's: each
+ * document inside one of kubectl's, at most one per piece. Otherwise (a syntax error, a "---" js-yaml does not see
+ * as kubectl does, "..." followed by more) each document of the batch is parsed on its own, as kubectl reads it.
+ * `events` parses a document that was not batched when asked; `source` is the text the events' offsets point
+ * into, `base` where the document's own text starts in it.
+ */
+function* parsedChunks(chunks: readonly Chunk[]): Generator<{ chunk: Chunk; source: string; base: number; events: () => Event[] }> {
+  for (let start = 0; start < chunks.length; start += BATCH_DOCUMENTS) {
+    const batch = chunks.slice(start, start + BATCH_DOCUMENTS);
+    const joined = batched(batch);
+    for (let i = 0; i < batch.length; i++) {
+      const chunk = batch[i];
+      if (joined) {
+        const events = joined.events[i];
+        yield { chunk, source: joined.text, base: joined.starts[i], events: () => events };
+      } else {
+        let events: Event[] | undefined;
+        yield { chunk, source: chunk.text, base: 0, events: () => (events ??= parseDocumentEvents(chunk.text, LIMITS)) };
+      }
+    }
+  }
+}
+
+const EMPTY_DOCUMENT: Event[] = [];
+
+function batched(batch: readonly Chunk[]): { text: string; starts: number[]; events: Event[][] } | undefined {
+  if (batch.length < 2) {
+    return undefined;
+  }
+  const starts: number[] = [];
+  let text = '';
+  for (const chunk of batch) {
+    text += starts.length ? '---\n' : '';
+    starts.push(text.length);
+    text += chunk.text;
+  }
+  let all: Event[];
+  try {
+    all = parseDocumentEvents(text, LIMITS);
+  } catch {
+    return undefined;
+  }
+  const events: Event[][] = batch.map(() => EMPTY_DOCUMENT);
+  const chunkOf = (offset: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  };
+  for (let i = 0; i < all.length;) {
+    // One document: from its DOCUMENT event to the POP that closes it.
+    const first = i;
+    let depth = 0;
+    let firstOffset = -1;
+    let lastOffset = -1;
+    do {
+      const event = all[i++];
+      if (event.type === 1 || event.type === 2 || event.type === 3) {
+        depth++;
+      } else if (event.type === 6) {
+        depth--;
+      }
+      if (event.type === 1 && event.directives.length) {
+        return undefined;
+      }
+      const offset = 'valueStart' in event && event.valueStart >= 0 ? event.valueStart : 'start' in event ? event.start
+        : 'anchorStart' in event ? event.anchorStart : -1;
+      if (offset >= 0) {
+        firstOffset = firstOffset < 0 ? offset : firstOffset;
+        lastOffset = Math.max(lastOffset, 'valueEnd' in event ? event.valueEnd - 1 : offset);
+      }
+    } while (depth > 0 && i < all.length);
+    if (firstOffset < 0) {
+      continue; // an empty document: kubectl skips it too
+    }
+    const k = chunkOf(firstOffset);
+    if (chunkOf(lastOffset) !== k || events[k] !== EMPTY_DOCUMENT) {
+      return undefined;
+    }
+    events[k] = all.slice(first, i);
+  }
+  return { text, starts, events };
+}
+
+/**
+ * The line of a document's first content (skipping blank and comment lines and "---" separators), or null when
+ * that line starts with an anchor or a tag (the locator then finds where the content itself starts).
+ */
+function firstContentLineOf(text: string, firstLine: number): number | null {
+  let line = firstLine;
+  for (let start = 0; start < text.length; line++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) {
+      end = text.length;
+    }
+    const content = text.slice(start, end).trim();
+    if (content !== '' && !content.startsWith('#') && !content.startsWith('---')) {
+      return /^[&!]/.test(content) ? null : line;
+    }
+    start = end + 1;
+  }
+  return null;
+}
 
 function firstContentLine(place: DocumentPlace): number | undefined {
   return documentLocator(place.text, place.line, [], MAX_DEPTH)([]);
@@ -540,7 +617,7 @@ export function readManifests(text: string, file: string): Manifest[] {
  * LF), so a separator on the first line does not count and a trailing one does.
  */
 function kyamlSingleDocument(text: string): boolean {
-  return !/\n---.*\n/.test(text.replace(/\r\n/g, '\n'));
+  return !/\n---.*\n/.test(text.includes('\r') ? text.replace(/\r\n/g, '\n') : text);
 }
 
 /**
@@ -594,7 +671,7 @@ export function readings(text: string): { readonly kubectl: Reading; readonly ku
       const single = kyamlSingleDocument(source);
       for (const chunk of splitDocuments(source)) {
         const events = parseDocumentEvents(chunk.text, LIMITS);
-        const value = constructKubectl(chunk.text, events, LIMITS, { merges: false, versionSensitive: false });
+        const value = constructKubectl(chunk.text, events, LIMITS, { merges: false, versionSensitive: false, aliases: false });
         documents.push({ value, b: () => readKustomize(chunk.text, events, single) });
       }
     }

@@ -285,7 +285,15 @@ function goParseBase8(s: string, unsignedToo: boolean): bigint | undefined {
 
 /** True when a plain scalar may read differently to kustomize than to kubectl (see resolvePlainKustomize). */
 export function kustomizeMayDiffer(s: string): boolean {
-  return OLD_BOOLEANS.has(s) || /^[0-9]{4}-/.test(s) || /^-?0o/.test(s.replace(/_/g, ''));
+  const c = s.charCodeAt(0);
+  if (c >= 0x30 && c <= 0x39) {
+    // A timestamp (2001-12-14), or 0o followed by a signed octal.
+    return s.charCodeAt(4) === 0x2d || (c === 0x30 && /^0_*o/.test(s));
+  }
+  if (c === 0x2d) {
+    return /^-_*0_*o/.test(s);
+  }
+  return s.length <= 3 && OLD_BOOLEANS.has(s);
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

@@ -77,7 +77,7 @@ export function splitDocuments(text: string): Chunk[] {
         flush();
         continue;
       }
-    } else if (!/^\s*(#.*)?$/.test(line)) {
+    } else if (!started && !/^\s*(#.*)?$/.test(line)) {
       started = true;
     }
     if (!buffer.length) {
@@ -120,6 +120,11 @@ export interface DocumentFacts {
   merges: boolean;
   /** Something kustomize may read differently: a plain `yes` or timestamp, a quoted `"<<"` key, ... */
   versionSensitive: boolean;
+  /** The document uses aliases (its value may share, and so expand to far more than it holds). */
+  aliases: boolean;
+  /** How many values the document's value holds with its aliases expanded, and how deep it nests (set at its end). */
+  values?: number;
+  depth?: number;
 }
 
 /** Parses one document's text into js-yaml events; a syntax error becomes a ReadError at its offset. */
@@ -194,7 +199,7 @@ interface Scalar {
   readonly text?: string;
 }
 
-type Anchor = { readonly kind: 'scalar'; readonly scalar: Scalar } | { readonly kind: 'node'; readonly value: unknown } | { readonly kind: 'open' };
+type Anchor = { readonly kind: 'scalar'; readonly scalar: Scalar } | { readonly kind: 'node'; readonly value: unknown; readonly values: number; readonly depth: number } | { readonly kind: 'open' };
 
 const MERGE = Symbol('merge');
 
@@ -206,12 +211,15 @@ interface Frame {
   /** Map frames: the key waiting for its value (MERGE for `<<`). */
   key?: string | typeof MERGE;
   keyOffset?: number;
-  /** Map frames: the keys given explicitly, for duplicate detection. */
+  /** Map frames that merged something: the keys given explicitly, for duplicate detection. */
   explicit?: Set<string>;
   /** Document frames: the root value. */
   root?: unknown;
   /** A flow collection (`{...}`, `[...]`). */
   readonly flow?: boolean;
+  /** Values the collection holds, itself included, with aliases expanded; its nesting depth (1 when flat). */
+  values: number;
+  depth: number;
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
@@ -382,8 +390,13 @@ export function constructKubectl(text: string, events: readonly Event[], limits:
     }
   };
 
-  const addValue = (value: unknown) => {
+  /** Adds a value to the open collection; `values` and `depth` are what it weighs (a scalar: 1 and 0). */
+  const addValue = (value: unknown, values = 1, depth = 0) => {
     const frame = top();
+    frame.values += values;
+    if (depth + 1 > frame.depth) {
+      frame.depth = depth + 1;
+    }
     if (frame.kind === 'doc') {
       frame.root = value;
       return;
@@ -399,11 +412,12 @@ export function constructKubectl(text: string, events: readonly Event[], limits:
       merge(map, value, frame.keyOffset);
       return;
     }
-    frame.explicit ??= new Set();
-    if (frame.explicit.has(key)) {
+    // A key already in the mapping is a duplicate, unless a merge key put it there (explicit keys are only
+    // tracked apart once a mapping has merged something: most never do).
+    if (frame.explicit ? frame.explicit.has(key) : Object.prototype.hasOwnProperty.call(map, key)) {
       throw new ReadError(`the key ${JSON.stringify(key)} appears twice in this mapping (kubectl keeps the last, kustomize refuses the file); keep one`, frame.keyOffset);
     }
-    frame.explicit.add(key);
+    frame.explicit?.add(key);
     setKey(map, key, value);
   };
 
@@ -415,6 +429,8 @@ export function constructKubectl(text: string, events: readonly Event[], limits:
     if (!sources.every(isMapping)) {
       throw new ReadError('a merge key (<<) needs a mapping or a list of mappings as its value (kubectl refuses anything else)', offset);
     }
+    const frame = top();
+    frame.explicit ??= new Set(Object.keys(map));
     for (const source of sources as Record<string, unknown>[]) {
       for (const k of Object.keys(source)) {
         setKey(map, k, source[k]);
@@ -432,7 +448,7 @@ export function constructKubectl(text: string, events: readonly Event[], limits:
         if (event.directives.length) {
           throw new ReadError('YAML directives (%YAML, %TAG) are not read alike by kubectl and kustomize; remove them', 0);
         }
-        frames.push({ kind: 'doc', value: undefined, offset: 0 });
+        frames.push({ kind: 'doc', value: undefined, offset: 0, values: 0, depth: 0 });
         break;
       case EVENT_SCALAR: {
         const offset = eventOffset(event);
@@ -466,11 +482,12 @@ export function constructKubectl(text: string, events: readonly Event[], limits:
         if (anchor !== undefined) {
           anchors.set(anchor, { kind: 'open' });
         }
-        frames.push({ kind: isSeq ? 'seq' : 'map', value: isSeq ? [] : {}, anchor, offset, flow: event.style === STYLE_FLOW || top().flow });
+        frames.push({ kind: isSeq ? 'seq' : 'map', value: isSeq ? [] : {}, anchor, offset, flow: event.style === STYLE_FLOW || top().flow, values: 1, depth: 1 });
         break;
       }
       case EVENT_ALIAS: {
         const offset = event.anchorStart;
+        facts.aliases = true;
         if (++aliases > limits.maxAliases) {
           throw new ReadError(`too many alias expansions (more than ${limits.maxAliases}; a YAML "billion laughs" bomb?)`, undefined);
         }
@@ -492,7 +509,7 @@ export function constructKubectl(text: string, events: readonly Event[], limits:
           throw new ReadError(`the alias *${name} used as a mapping key is a ${Array.isArray(target.value) ? 'list' : 'mapping'} `
             + '(kubectl refuses it: "invalid map key")', offset);
         } else {
-          addValue(target.value);
+          addValue(target.value, target.values, target.depth);
         }
         break;
       }
@@ -500,15 +517,17 @@ export function constructKubectl(text: string, events: readonly Event[], limits:
         const frame = frames.pop()!;
         if (frame.kind === 'doc') {
           result = frame.root;
+          facts.values = frame.values;
+          facts.depth = frame.depth - 1;
           break;
         }
         if (frame.kind === 'map' && frame.key !== undefined) {
           throw new ReadError('a mapping key without a value', frame.keyOffset);
         }
         if (frame.anchor !== undefined) {
-          anchors.set(frame.anchor, { kind: 'node', value: frame.value });
+          anchors.set(frame.anchor, { kind: 'node', value: frame.value, values: frame.values, depth: frame.depth });
         }
-        addValue(frame.value);
+        addValue(frame.value, frame.values, frame.depth);
         break;
       }
     }
