@@ -1,6 +1,6 @@
 import { objectField } from './json';
 import { Path } from './path';
-import { ContainerView, PodView } from './pod-spec';
+import { ContainerView, POD_KINDS, PodView } from './pod-spec';
 import { ObjectRule, Target, Violation } from './rule';
 
 type Meta = Omit<ObjectRule, 'scope' | 'check'>;
@@ -10,6 +10,7 @@ export function podRule(meta: Meta, check: (pod: PodView, target: Target) => Vio
   return {
     ...meta,
     scope: 'object',
+    kinds: POD_KINDS,
     check: (target) => target.pods.flatMap((pod) => check(pod, target)),
   };
 }

@@ -111,7 +111,13 @@ export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[],
   // Another reader's reading of an object (kustomize's) is judged by the object rules too; what it finds beyond
   // the primary reading's findings is reported, marked with the reader.
   const alternates: Array<Array<{ rule: Rule; violation: Violation }>> = manifests.map(() => []);
-  const alternateTargets = manifests.map((m) => (m.alternate ? toTarget(m.alternate.object) : undefined));
+  const alternateTargets: Array<{ index: number; target: Target }> = [];
+  manifests.forEach((m, index) => {
+    const target = m.alternate ? toTarget(m.alternate.object) : undefined;
+    if (target) {
+      alternateTargets.push({ index, target });
+    }
+  });
 
   const liveTargets: Target[] = [];
   const liveIndex: number[] = [];
@@ -122,21 +128,40 @@ export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[],
     }
   });
 
+  // Each object is judged only by the object rules that can report on its kind (rules declare their kinds): the
+  // objects are grouped by kind once, and a rule visits the groups it applies to.
+  const byKind = new Map<string, number[]>();
+  liveTargets.forEach((target, i) => {
+    const group = byKind.get(target.kind);
+    if (group) {
+      group.push(i);
+    } else {
+      byKind.set(target.kind, [i]);
+    }
+  });
+  const applies = (rule: Rule, kind: string) => rule.scope !== 'object' || !rule.kinds || rule.kinds.includes(kind);
+
   for (const rule of rules) {
     if (rule.scope === 'object') {
-      liveTargets.forEach((target, i) => {
-        let violations: readonly Violation[];
-        try {
-          violations = rule.check(target);
-        } catch (error) {
-          violations = [crashed(rule, error)];
+      for (const [kind, group] of byKind) {
+        if (!applies(rule, kind)) {
+          continue;
         }
-        for (const v of violations) {
-          emit(liveIndex[i], rule.id, rule.severity, rule.remediation, v);
+        for (const i of group) {
+          const target = liveTargets[i];
+          let violations: readonly Violation[];
+          try {
+            violations = rule.check(target);
+          } catch (error) {
+            violations = [crashed(rule, error)];
+          }
+          for (const v of violations) {
+            emit(liveIndex[i], rule.id, rule.severity, rule.remediation, v);
+          }
         }
-      });
-      alternateTargets.forEach((target, index) => {
-        if (!target) {
+      }
+      alternateTargets.forEach(({ index, target }) => {
+        if (!applies(rule, target.kind)) {
           return;
         }
         let violations: readonly Violation[];

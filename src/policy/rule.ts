@@ -123,6 +123,11 @@ export interface RuleMeta {
 /** A rule that judges one object at a time. Pure; never throws on odd input. */
 export interface ObjectRule extends RuleMeta {
   readonly scope: 'object';
+  /**
+   * The only kinds the rule can report on (the engine skips it for others); every kind when absent. A test
+   * proves that `check` finds nothing on objects of other kinds, so the filter never hides a finding.
+   */
+  readonly kinds?: readonly string[];
   check(target: Target): readonly Violation[];
 }
 

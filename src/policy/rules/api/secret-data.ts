@@ -18,6 +18,7 @@ export const secretData: ObjectRule = {
   remediation: 'Remove data and stringData from the Secret and commit a SealedSecret (bitnami-labs/sealed-secrets) or an ExternalSecret (external-secrets.io) that creates it in the cluster.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/secrets-good-practices/',
   scope: 'object',
+  kinds: ['Secret'],
   check(target) {
     if (target.kind !== 'Secret' || target.apiVersion !== 'v1') {
       return [];

@@ -26,6 +26,7 @@ export const psaLabels: ObjectRule = {
   remediation: `Set metadata.labels pod-security.kubernetes.io/enforce, audit and warn to "restricted" and enforce-version, audit-version and warn-version to "${PSA_POLICY_VERSION}".`,
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces',
   scope: 'object',
+  kinds: ['Namespace'],
   check(target) {
     if (target.kind !== 'Namespace' || target.apiVersion !== 'v1') {
       return [];

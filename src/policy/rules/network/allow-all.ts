@@ -19,6 +19,7 @@ export const allowAll: ObjectRule = {
   remediation: 'Give the spec.ingress[].from or spec.egress[].to entry an explicit podSelector, namespaceSelector or a narrower ipBlock.cidr, and list the ports.',
   docsUrl: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#allow-all-ingress-traffic',
   scope: 'object',
+  kinds: ['NetworkPolicy'],
   check(target) {
     if (!isNetworkPolicy(target)) {
       return [];

@@ -50,6 +50,18 @@ export function isAggregated(target: Target): boolean {
  * controller replaces its `rules` with the union of the ClusterRoles its selectors pick, each judged on its own.
  */
 export function policyRules(target: Target): PolicyRuleView[] {
+  // Fifteen rules read the same views of every role: build them once per object.
+  let views = VIEWS.get(target.object);
+  if (!views) {
+    views = buildPolicyRules(target);
+    VIEWS.set(target.object, views);
+  }
+  return views;
+}
+
+const VIEWS = new WeakMap<object, PolicyRuleView[]>();
+
+function buildPolicyRules(target: Target): PolicyRuleView[] {
   if (!isRbacKind(target, 'Role', 'ClusterRole') || isAggregated(target)) {
     return [];
   }
@@ -178,6 +190,7 @@ export function grantRule(meta: Meta, grants: readonly Grant[]): GrantRule {
     ...meta,
     grants,
     scope: 'object',
+    kinds: ['Role', 'ClusterRole'],
     check(target) {
       const namespacedRole = target.kind === 'Role';
       const out: Violation[] = [];
@@ -226,8 +239,27 @@ export function findRole(targets: readonly Target[], binding: Target, ref: RoleR
   if (ref.kind === 'Role' && binding.kind !== 'RoleBinding') {
     return undefined;
   }
-  return targets.find((t) => isRbacKind(t, ref.kind) && t.name === ref.name
-    && (ref.kind === 'ClusterRole' || namespaceOf(t) === namespaceOf(binding)));
+  // An index of the set's roles, built once per set (a scan per binding is quadratic in the set).
+  let index = ROLE_INDEX.get(targets);
+  if (!index) {
+    index = new Map();
+    for (const t of targets) {
+      if (isRbacKind(t, 'Role', 'ClusterRole')) {
+        const key = roleKey(t.kind, t.name, t.kind === 'ClusterRole' ? '' : namespaceOf(t));
+        if (!index.has(key)) {
+          index.set(key, t);
+        }
+      }
+    }
+    ROLE_INDEX.set(targets, index);
+  }
+  return index.get(roleKey(ref.kind, ref.name, ref.kind === 'ClusterRole' ? '' : namespaceOf(binding)));
+}
+
+const ROLE_INDEX = new WeakMap<readonly Target[], Map<string, Target>>();
+
+function roleKey(kind: string, name: string, namespace: string | undefined): string {
+  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
 }
 
 /** The first rule entry granting every verb on every resource of every group (`*`, `*`, `*`), as cluster-admin does. */

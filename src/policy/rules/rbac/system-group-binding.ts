@@ -28,6 +28,7 @@ export const systemGroupBinding: ObjectRule = {
   remediation: 'Replace the subjects[] entry with the named users, groups or ServiceAccounts that need the role (kind, name and, for a ServiceAccount, namespace).',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#hardening',
   scope: 'object',
+  kinds: ['RoleBinding', 'ClusterRoleBinding'],
   check(target) {
     if (!isRbacKind(target, 'RoleBinding', 'ClusterRoleBinding')) {
       return [];

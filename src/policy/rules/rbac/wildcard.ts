@@ -31,6 +31,7 @@ export const wildcard: ObjectRule = {
   remediation: 'List the exact apiGroups, resources and verbs the subject needs in each rules[] entry instead of "*".',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege',
   scope: 'object',
+  kinds: ['Role', 'ClusterRole'],
   check(target) {
     const out: Violation[] = [];
     for (const rule of policyRules(target)) {

@@ -16,6 +16,7 @@ export const externalIps: ObjectRule = {
   remediation: 'Remove spec.externalIPs from the Service and expose it through a LoadBalancer with loadBalancerSourceRanges or an Ingress.',
   docsUrl: 'https://kubernetes.io/docs/concepts/services-networking/service/#external-ips',
   scope: 'object',
+  kinds: ['Service'],
   check(target) {
     if (target.kind !== 'Service' || target.apiVersion !== 'v1') {
       return [];

@@ -20,6 +20,7 @@ export const loadBalancerSourceRanges: ObjectRule = {
   remediation: 'Set spec.loadBalancerSourceRanges to the CIDRs allowed to connect (0.0.0.0/0 and ::/0 only for a deliberately public service).',
   docsUrl: 'https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/',
   scope: 'object',
+  kinds: ['Service'],
   check(target) {
     if (target.kind !== 'Service' || target.apiVersion !== 'v1') {
       return [];

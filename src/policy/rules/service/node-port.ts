@@ -15,6 +15,7 @@ export const nodePort: ObjectRule = {
   remediation: 'Set spec.type to ClusterIP and expose the Service through an Ingress or Gateway.',
   docsUrl: 'https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport',
   scope: 'object',
+  kinds: ['Service'],
   check(target) {
     if (target.kind !== 'Service' || target.apiVersion !== 'v1') {
       return [];
