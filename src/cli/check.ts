@@ -209,7 +209,7 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
     }
     rules = withCrds(rulesForProfile(profile), options.crds, io);
     let judged = rules;
-    if (manifests.length > PROGRESS_MIN_OBJECTS || inputs.files.length > PROGRESS_MIN_FILES) {
+    if (io.stderrIsTTY && (manifests.length > PROGRESS_MIN_OBJECTS || inputs.files.length > PROGRESS_MIN_FILES)) {
       const total = rules.length * manifests.length;
       let done = 0;
       judged = counted(rules, manifests.length, (n) => {

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { escapeControls, InputError } from '../input/parse';
 import { Profile, PROFILES } from '../policy/rule';
+import { KUBERNETES_VERSION } from '../version';
 import {
   CHECK_FORMATS,
   CheckFormat,
@@ -14,7 +15,6 @@ import {
   toolVersion,
   UsageError,
 } from './check';
-import { DEFAULT_ADMISSION_VERSION, runAdmission } from './admission';
 import { RULES_FORMATS, RulesFormat, runRules } from './rules';
 
 export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK };
@@ -75,11 +75,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program.command('admission')
     .description('print ValidatingAdmissionPolicy manifests that make the cluster enforce the rules of a profile')
     .addOption(new Option('--profile <profile>', 'rule pack').choices(PROFILES.filter((p) => p !== 'schema')).default('hardened'))
-    .option('--kubernetes-version <version>', 'target version: v1beta1 policies for 1.28/1.29, v1 from 1.30', DEFAULT_ADMISSION_VERSION)
+    .option('--kubernetes-version <version>', 'target version: v1beta1 policies for 1.28/1.29, v1 from 1.30', KUBERNETES_VERSION)
     .option('--validation-actions <actions>', 'binding actions for error rules: Deny, Warn, Audit (comma-separated)', 'Deny')
     .option('--exclude-namespaces <names>', 'namespaces the bindings skip (comma-separated)', 'kube-system')
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
-    .action((opts: { profile: Profile; kubernetesVersion: string; validationActions: string; excludeNamespaces: string; output?: string }) => {
+    .action(async (opts: { profile: Profile; kubernetesVersion: string; validationActions: string; excludeNamespaces: string; output?: string }) => {
+      // Loaded on demand, as synth is: check does not need the admission generator (start-up time).
+      const { runAdmission } = await import('./admission');
       exitCode = runAdmission(opts, io);
     });
 
