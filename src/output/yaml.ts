@@ -46,9 +46,14 @@ function quoteWhatReadsOtherwise(layout: ScalarLayout): void {
     // kustomize drops every key named <<, quoted or not: there is no way to write one that both readers keep.
     throw new UnwritableValueError('a key named "<<" cannot be written: kustomize drops it (it takes it for a YAML merge key); rename the key');
   }
-  if (layout.node.value.includes('\u0085')) {
-    // kustomize writes U+0085 out raw, and kubectl then reads it as a line break (a space): it cannot round-trip.
-    throw new UnwritableValueError('a string holding U+0085 (NEXT LINE) cannot be written: kustomize writes it out raw and kubectl then reads a space; use another character');
+  const raw = /[\u007f-\u009f]/.exec(layout.node.value);
+  if (raw) {
+    // kustomize (kubectl -k, Flux, Argo CD) writes DEL and the C1 controls out raw, escaped or not, and kubectl then
+    // refuses the stream ("control characters are not allowed"), or, for U+0085, reads a line break (a space).
+    const code = raw[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    const name = code === '0085' ? ' (NEXT LINE)' : code === '007F' ? ' (DELETE)' : ' (a C1 control character)';
+    throw new UnwritableValueError(`a string holding U+${code}${name} cannot be written: kustomize writes it out raw and kubectl then `
+      + `${code === '0085' ? 'reads a space' : 'refuses the file'}; use another character`);
   }
   if (layout.style === SCALAR_STYLE.PLAIN && looksLikeNonString(layout.node.value)) {
     layout.style = SCALAR_STYLE.DOUBLE_QUOTED;

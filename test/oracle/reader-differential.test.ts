@@ -1,6 +1,9 @@
 import { createHash } from 'crypto';
 import { writeFileSync } from 'fs';
-import { compare, Tally } from '../input/parity';
+import * as fc from 'fast-check';
+import { toYaml } from '../../src/output/yaml';
+import { EDGE_SCALARS, EDGE_STRINGS } from '../input/generators';
+import { canonical, compare, Tally } from '../input/parity';
 import { CorpusCase, documentCount, fixtureCases, generatedCases, GOLDEN_FILE, GOLDEN_GENERATED, GOLDEN_SEED } from '../input/corpus';
 import { buildReaderOracle, ReaderOracle, readerOracleVersion } from '../support/reader-oracle';
 
@@ -59,6 +62,31 @@ if (!binary) {
     // eslint-disable-next-line no-console
     console.log(`DIFFERENTIAL generated (seed ${seed}): ${cases.length} streams, ${documents} documents\n${tally.summary()}`);
     expect(tally.disagreements).toEqual([]);
+  });
+
+  test('what the writer writes, kubectl and kustomize read back as exactly the object (3,000 random objects)', async () => {
+    const text = fc.oneof(fc.constantFrom(...EDGE_SCALARS, ...EDGE_STRINGS), fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }))
+      .filter((v) => v !== '<<' && !/[\ud800-\udfff\u007f-\u009f]/.test(v));
+    const leaf = fc.oneof({ weight: 4, arbitrary: text }, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(text.filter((k) => k !== ''), tie('node'), { maxKeys: 3 })),
+    })).node;
+    const objects = fc.sample(fc.dictionary(text.filter((k) => k !== '' && !['apiVersion', 'kind', 'metadata', 'items'].includes(k)), tree, { maxKeys: 4 }), { numRuns: 3000, seed: 7 })
+      .map((body, i) => JSON.parse(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}` }, data: body })) as Record<string, unknown>);
+    const answers = await oracle.read(objects.map((o, i) => ({ id: `w${i}`, data: toYaml(o) })));
+    const wrong: string[] = [];
+    answers.forEach((answer, i) => {
+      for (const reader of ['kubectl', 'kustomize'] as const) {
+        const reading = answer[reader]!;
+        const got = reading.errors.length ? reading.errors.join('; ') : canonical(reading.objects);
+        if (got !== canonical([objects[i]])) {
+          wrong.push(`${reader}: ${toYaml(objects[i])}\n=> ${got}`);
+        }
+      }
+    });
+    // eslint-disable-next-line no-console
+    console.log(`WRITER ${objects.length} objects, ${wrong.length} read back differently`);
+    expect(wrong.slice(0, 5)).toEqual([]);
   });
 
   (process.env.UPDATE_GOLDEN === '1' ? test : test.skip)('writes the golden vectors', async () => {
