@@ -259,7 +259,8 @@ function main() {
 function writeResults(lines, result) {
   const cpu = os.cpus();
   const machine = `${cpu.length} x ${cpu[0] ? cpu[0].model.trim() : 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, `
-    + `${os.type()} ${os.release()}, Node ${process.version}`;
+    + `${os.type()} ${os.release()}, Node ${process.version}; load average at the end (1 / 5 / 15 min) `
+    + `${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}${os.loadavg()[1] > cpu.length ? ': other work shared the cores, so the figures are noisier than usual' : ''}`;
   const body = [
     '# Benchmark results',
     '',
