@@ -1,7 +1,8 @@
 import { isObject, JsonObject, objectField, stringField } from './json';
 import { formatPath } from './path';
 import { podViews } from './pod-spec';
-import { Finding, Manifest, ObjectRef, Rule, Severity, Target, Violation } from './rule';
+import { Finding, Manifest, ObjectRef, Profile, Rule, Severity, Target, Violation } from './rule';
+import { rulesForProfile } from './packs';
 import { ALL_RULES } from './rules';
 import { annotationSuppressions, Suppression, SUPPRESSION_RULE_ID } from './suppressions';
 
@@ -59,11 +60,12 @@ export interface EvaluateOptions {
 }
 
 /**
- * Runs `rules` over every manifest and returns the findings in a stable order: by object (input order),
+ * Runs `rules` (or the rules of a profile) over every manifest and returns the findings in a stable order: by object (input order),
  * then by rule (catalogue order), then in the order the rule reported them. A rule that throws is
  * reported as an error finding on that object, never as a silent pass.
  */
-export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[], options: EvaluateOptions = {}): Finding[] {
+export function evaluate(manifests: readonly Manifest[], rulesOrProfile: readonly Rule[] | Profile, options: EvaluateOptions = {}): Finding[] {
+  const rules = resolveRules(rulesOrProfile);
   // A suppression may name any rule of the catalogue, even one outside the pack being run.
   const knownRuleIds = new Set([...ALL_RULES, ...rules].map((r) => r.id));
   const targets = manifests.map((m) => toTarget(m.object));
@@ -218,6 +220,22 @@ function applySuppressions(
     out.push(...perObject[index]);
   });
   return out;
+}
+
+/**
+ * The rules to run: a profile name is looked up (an unknown one throws, with "did you mean"); anything that is not
+ * a list of rules throws, so a typo in JavaScript never turns into an empty, passing rule set.
+ */
+function resolveRules(rulesOrProfile: readonly Rule[] | Profile): readonly Rule[] {
+  if (typeof rulesOrProfile === 'string' || !Array.isArray(rulesOrProfile)) {
+    return typeof rulesOrProfile === 'string' ? rulesForProfile(rulesOrProfile) : rulesForProfile(rulesOrProfile as never);
+  }
+  const bad = (rulesOrProfile as readonly unknown[]).findIndex((r) => !isObject(r) || typeof r.id !== 'string'
+    || (r.scope === 'object' ? typeof r.check !== 'function' : r.scope !== 'set' || typeof r.checkSet !== 'function'));
+  if (bad >= 0) {
+    throw new TypeError(`evaluate: rules[${bad}] is not a rule (it needs an id, a scope and a check function)`);
+  }
+  return rulesOrProfile;
 }
 
 /** True when a finding should fail a run: an unsuppressed error (or warning, with `failOn: 'warning'`). */
