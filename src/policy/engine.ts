@@ -1,6 +1,6 @@
 import { isObject, JsonObject, objectField, stringField } from './json';
 import { formatPath } from './path';
-import { podViews } from './pod-spec';
+import { podSpecProblems, podViews } from './pod-spec';
 import { Finding, Manifest, ObjectRef, Profile, Rule, Severity, Target, Violation } from './rule';
 import { rulesForProfile } from './packs';
 import { ALL_RULES } from './rules';
@@ -8,6 +8,13 @@ import { annotationSuppressions, Suppression, SUPPRESSION_RULE_ID } from './supp
 
 /** Rule id of findings about inputs that are not Kubernetes objects at all. */
 export const INVALID_OBJECT_RULE_ID = 'invalid-object';
+
+/** Rule id of findings about Pods and workloads whose pod spec cannot be read (reported in every profile). */
+export const UNJUDGEABLE_POD_RULE_ID = 'pod-spec-unjudgeable';
+
+export const UNJUDGEABLE_POD_REMEDIATION = 'Give the object the apiVersion that serves its kind (apps/v1 Deployment, batch/v1 Job, v1 Pod) '
+  + 'and the shape Kubernetes requires: an object at spec (and spec.template.spec), lists of objects at containers, '
+  + 'initContainers, ephemeralContainers and volumes, and objects at securityContext.';
 
 /** Builds the view a rule judges. Returns undefined for values that are not Kubernetes objects. */
 export function toTarget(object: unknown): Target | undefined {
@@ -101,6 +108,11 @@ export function evaluate(manifests: readonly Manifest[], rulesOrProfile: readonl
         path: [],
         message: 'document is not a Kubernetes object (it needs an apiVersion and a kind)',
       });
+      return;
+    }
+    // A pod-bearing object that no pod rule can read would pass them all: an error in every profile instead.
+    for (const problem of podSpecProblems(target.object)) {
+      emit(index, UNJUDGEABLE_POD_RULE_ID, 'error', UNJUDGEABLE_POD_REMEDIATION, problem);
     }
   });
 

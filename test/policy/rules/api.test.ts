@@ -3,7 +3,7 @@ import { API_RULES } from '../../../src/policy/rules/api';
 import { findRemoval, REMOVED_APIS } from '../../../src/policy/rules/api/removed';
 
 function run(id: string, object: unknown) {
-  return evaluate([{ object }], API_RULES.filter((r) => r.id === id));
+  return evaluate([{ object }], API_RULES.filter((r) => r.id === id)).filter((f) => f.ruleId === id);
 }
 
 describe('api-removed', () => {
