@@ -78,3 +78,13 @@ describe('api-secret-data', () => {
     expect(run('api-secret-data', { apiVersion: 'example.com/v1', kind: 'Secret', metadata: { name: 's' }, data: { a: 'x' } })).toEqual([]);
   });
 });
+
+describe('api-secret-data', () => {
+  const secret = (data: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'a' }, data });
+
+  test('empty values are placeholders, not secrets; only keys with a value are named', () => {
+    expect(run('api-secret-data', secret({ csrf: '' }))).toEqual([]);
+    expect(run('api-secret-data', secret({ csrf: '', blank: '  ' }))).toEqual([]);
+    expect(run('api-secret-data', secret({ csrf: '', key: 'c2VjcmV0' })).map((f) => f.message)).toEqual(['secret sets data for key "key"']);
+  });
+});
