@@ -88,7 +88,7 @@ describe('catalogue of this area', () => {
     expect(MINE.map((r) => `${r.id} ${r.severity}`)).toEqual([
       'workload-resources warning',
       'workload-probes warning',
-      'workload-image-tag warning',
+      'workload-image-tag error',
       'workload-image-digest info',
       'workload-image-pull-policy warning',
       'workload-read-only-root-fs warning',
