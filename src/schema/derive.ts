@@ -44,6 +44,8 @@ export interface DerivedDefinitions {
   readonly kinds: ReadonlyMap<string, string>;
   /** Every served group/version/kind. */
   readonly served: readonly GroupVersionKind[];
+  /** How many fields got enum values from `enums.json`. */
+  readonly enumFields: number;
 }
 
 const LOCAL_REF = '#/definitions/';
@@ -97,8 +99,50 @@ function convert(schema: unknown): JsonSchema {
   return out;
 }
 
-/** Derives the strict schemas and the served kinds from a parsed `_definitions.json`. */
-export function deriveDefinitions(raw: unknown): DerivedDefinitions {
+/**
+ * An enum's values plus `""`: Go decodes an empty string as the field's zero value, which the API server treats as
+ * unset (defaulting fills it in: `protocol: ""` becomes TCP, `imagePullPolicy: ""` the default policy).
+ */
+function withUnset(values: readonly unknown[]): unknown[] {
+  return values.includes('') ? [...values] : [...values, ''];
+}
+
+/**
+ * Adds what the API server validates beyond the vendored definitions to the derived schemas: the enum values of
+ * typed string fields (`enums.json`: `{ definitions: { [definition]: { [field]: { enum } | { items: { enum } } } } }`).
+ * A patch for a definition or field the definitions lack is skipped (the extraction covers every group version the
+ * generator knows, 1.28 serves fewer).
+ */
+function applyFieldPatches(definitions: Record<string, JsonSchema>, patches: unknown): number {
+  const source = isObject(patches) && isObject(patches.definitions) ? patches.definitions : {};
+  let applied = 0;
+  for (const [name, fields] of Object.entries(source)) {
+    const properties = definitions[name]?.properties as Record<string, JsonSchema> | undefined;
+    if (!properties || !isObject(fields)) {
+      continue;
+    }
+    for (const [fieldName, patch] of Object.entries(fields)) {
+      const property = properties[fieldName];
+      if (!property || !isObject(patch)) {
+        continue;
+      }
+      if (Array.isArray(patch.enum) && property.type === 'string') {
+        properties[fieldName] = { ...property, enum: withUnset(patch.enum) };
+        applied++;
+      } else if (isObject(patch.items) && Array.isArray(patch.items.enum) && property.type === 'array' && isObject(property.items)) {
+        properties[fieldName] = { ...property, items: { ...(property.items as JsonSchema), enum: withUnset(patch.items.enum) } };
+        applied++;
+      }
+    }
+  }
+  return applied;
+}
+
+/**
+ * Derives the strict schemas and the served kinds from a parsed `_definitions.json`, with the enum values of
+ * `enums` (a parsed `enums.json`) applied to the fields they belong to.
+ */
+export function deriveDefinitions(raw: unknown, enums?: unknown): DerivedDefinitions {
   const source: JsonObject = isObject(raw) && isObject(raw.definitions) ? raw.definitions : {};
   const definitions: Record<string, JsonSchema> = {};
   const kinds = new Map<string, string>();
@@ -118,5 +162,6 @@ export function deriveDefinitions(raw: unknown): DerivedDefinitions {
   }
   definitions[INT_OR_STRING] = { ...INT_OR_STRING_SCHEMA };
   definitions[QUANTITY] = { ...QUANTITY_SCHEMA };
-  return { definitions, kinds, served };
+  const enumFields = enums === undefined ? 0 : applyFieldPatches(definitions, enums);
+  return { definitions, kinds, served, enumFields };
 }

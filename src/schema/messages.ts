@@ -216,8 +216,14 @@ function explainOne(e: AjvError, data: unknown): Problem {
       return { path, message: `${field} ${text.what}: ${shown}`, remediation: text.remedy };
     }
     case 'enum': {
-      const allowed = Array.isArray(e.schema) ? e.schema : [];
-      return { path, message: `${field} must be one of ${list(allowed)}, not ${describeValue(value)}`, remediation: `Set ${field} to one of ${list(allowed)}.` };
+      // `""` (unset, see derive.ts) is accepted but not offered.
+      const allowed = (Array.isArray(e.schema) ? e.schema : []).filter((v) => v !== '');
+      const guess = typeof value === 'string' ? allowed.find((v) => typeof v === 'string' && v.toLowerCase() === value.toLowerCase()) : undefined;
+      return {
+        path,
+        message: `${field} must be one of ${list(allowed)}, not ${describeValue(value)}${guess !== undefined ? ` (did you mean ${JSON.stringify(guess)}?)` : ''}`,
+        remediation: guess !== undefined ? `Set ${field} to ${JSON.stringify(guess)} (values are case-sensitive).` : `Set ${field} to one of ${list(allowed)}.`,
+      };
     }
     case 'const':
       return { path, message: `${field} must be ${JSON.stringify(e.params.allowedValue)}, not ${describeValue(value)}`, remediation: `Set ${field} to ${JSON.stringify(e.params.allowedValue)}.` };

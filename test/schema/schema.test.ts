@@ -149,8 +149,11 @@ describe('schema: kinds of error', () => {
     ]);
   });
 
-  test('enum-like fields are strings in the 1.28 OpenAPI (no enum there), so only types are checked', () => {
-    expect(check(variant(VALID.Service, (s) => { s.spec.type = 'Internal'; }))).toEqual([]);
+  test('typed strings take the enum values the 1.28 API server serves (vendored in enums.json)', () => {
+    expect(messages(variant(VALID.Service, (s) => { s.spec.type = 'Internal'; }))).toEqual([
+      'spec.type must be one of "ClusterIP", "ExternalName", "LoadBalancer", "NodePort", not the string "Internal"',
+    ]);
+    expect(check(variant(VALID.Service, (s) => { s.spec.type = 'NodePort'; }))).toEqual([]);
   });
 
   test('a null list item is reported', () => {
