@@ -1,7 +1,7 @@
 import { isObject, JsonObject, objectField, stringField } from './json';
 import { formatPath } from './path';
 import { podSpecProblems, podViews } from './pod-spec';
-import { Finding, Manifest, ObjectRef, Profile, Rule, Severity, Target, Violation } from './rule';
+import { Finding, Manifest, ObjectRef, Profile, Rule, RuleContext, Severity, Target, Violation } from './rule';
 import { rulesForProfile } from './packs';
 import { ALL_RULES } from './rules';
 import { annotationSuppressions, Suppression, SUPPRESSION_RULE_ID } from './suppressions';
@@ -64,6 +64,17 @@ function matches(suppression: Suppression, ref: ObjectRef, path: string): boolea
 export interface EvaluateOptions {
   /** Suppressions given in code or configuration, in addition to those annotated on objects. */
   readonly suppressions?: readonly Suppression[];
+  /**
+   * CustomResourceDefinitions known besides those in the object set (`--crd` files): rules learn the schema and the
+   * scope of custom kinds from these and from every CustomResourceDefinition among the manifests.
+   * @default - only the CustomResourceDefinitions among the manifests
+   */
+  readonly crds?: readonly unknown[];
+}
+
+/** True for an apiextensions.k8s.io CustomResourceDefinition (any version). */
+function isCrd(target: Target): boolean {
+  return target.kind === 'CustomResourceDefinition' && target.apiVersion.startsWith('apiextensions.k8s.io/');
 }
 
 /**
@@ -155,7 +166,17 @@ export function evaluate(manifests: readonly Manifest[], rulesOrProfile: readonl
   });
   const applies = (rule: Rule, kind: string) => rule.scope !== 'object' || !rule.kinds || rule.kinds.includes(kind);
 
-  for (const rule of rules) {
+  const context: RuleContext = { crds: [...(options.crds ?? []), ...liveTargets.filter(isCrd).map((t) => t.object)] };
+  for (const given of rules) {
+    let rule: Rule = given;
+    if (given.scope === 'object' && given.forSet) {
+      try {
+        rule = given.forSet(liveTargets, context);
+      } catch (error) {
+        liveIndex.forEach((index) => emit(index, given.id, given.severity, given.remediation, crashed(given, error)));
+        continue;
+      }
+    }
     if (rule.scope === 'object') {
       for (const [kind, group] of byKind) {
         if (!applies(rule, kind)) {
@@ -188,7 +209,7 @@ export function evaluate(manifests: readonly Manifest[], rulesOrProfile: readonl
       });
     } else {
       try {
-        for (const v of rule.checkSet(liveTargets)) {
+        for (const v of rule.checkSet(liveTargets, context)) {
           emit(liveIndex[v.index], rule.id, rule.severity, rule.remediation, v);
         }
       } catch (error) {

@@ -172,6 +172,8 @@ const FORMAT_TEXT: Record<string, { what: string; remedy: string }> = {
   'int64': { what: 'does not fit a 64-bit integer', remedy: 'Use a whole number that fits 64 bits.' },
   'byte': { what: 'is not base64-encoded', remedy: 'Base64-encode the value (for a Secret, or put plain text under stringData instead of data).' },
   'date-time': { what: 'is not an RFC 3339 date-time', remedy: 'Write the time as RFC 3339, e.g. 2024-01-31T12:00:00Z.' },
+  'ipv4': { what: 'is not an IPv4 address', remedy: 'Write an IPv4 address such as 192.0.2.10.' },
+  'ipv6': { what: 'is not an IPv6 address', remedy: 'Write an IPv6 address such as 2001:db8::10.' },
 };
 
 interface Problem {

@@ -4,7 +4,7 @@ import { Violation } from '../policy/rule';
 import { KUBERNETES_VERSION } from '../version';
 import { isKubernetesGroup, joinApiVersion, splitApiVersion, suggestApiVersion, versionRank } from './api-groups';
 import { Catalogue, kubernetesCatalogue, Validator } from './catalogue';
-import { CrdVersion, indexCrds } from './crd';
+import { applyCrdDefaults, CrdVersion, indexCrds } from './crd';
 import { gvkKey } from './derive';
 import { explain } from './messages';
 import { suggest } from './suggest';
@@ -87,9 +87,15 @@ export class SchemaValidator {
   private readonly crds: ReadonlyMap<string, CrdVersion>;
   private readonly crdValidators = new Map<string, Validator | Error>();
 
-  /** Throws a `CrdError` for a CRD in `options.crds` that cannot be used. */
-  constructor(options: SchemaOptions = {}) {
-    this.crds = indexCrds(options.crds ?? []);
+  /**
+   * Throws a `CrdError` for a CRD in `options.crds` that cannot be used. `setCrds` are the CustomResourceDefinitions
+   * of the checked objects themselves: they replace given ones of the same kind (they are what is applied), and one
+   * that cannot be used is skipped (the schema rule reports it on the CRD object).
+   */
+  constructor(options: SchemaOptions = {}, setCrds: readonly unknown[] = []) {
+    const index = indexCrds(options.crds ?? []);
+    indexCrds(setCrds, { skipInvalid: true }).forEach((version, key) => index.set(key, version));
+    this.crds = index;
   }
 
   /** Every schema problem of one object (which needs a string apiVersion and kind); never throws on odd input. */
@@ -130,13 +136,14 @@ export class SchemaValidator {
     return [{
       path: [],
       severity: 'info',
-      message: `not schema-checked: no schema for ${label}; pass its CRD with --crd`,
-      remediation: `Pass the CustomResourceDefinition of ${label} with --crd (createSchemaRule({ crds }) in code), so its fields are checked.`,
+      message: `not schema-checked: no schema for ${label}; check its CRD with it or pass it with --crd`,
+      remediation: `Check the CustomResourceDefinition of ${label} together with it, or pass it with --crd (createSchemaRule({ crds }) in code), so its fields are checked.`,
     }];
   }
 
-  private run(validate: Validator, object: JsonObject): Violation[] {
-    const data = normalise(object);
+  private run(validate: Validator, object: JsonObject, defaults?: JsonObject): Violation[] {
+    // A custom resource is defaulted from its CRD's schema first, as the API server does before validating it.
+    const data = defaults ? applyCrdDefaults(normalise(object), defaults) : normalise(object);
     if (validate(data)) {
       return [];
     }
@@ -204,6 +211,6 @@ export class SchemaValidator {
         remediation: `Fix spec.versions[].schema.openAPIV3Schema of ${crd.crdName}.`,
       }];
     }
-    return this.run(validate, object);
+    return this.run(validate, object, crd.openAPIV3Schema);
   }
 }

@@ -17,8 +17,8 @@ describe('the schema rule in the catalogue', () => {
   });
 
   test('createSchemaRule gives a rule with the same metadata', () => {
-    const { check: _a, ...meta } = createSchemaRule({ crds: [] });
-    const { check: _b, ...expected } = SCHEMA_RULE;
+    const { check: _a, forSet: _c, ...meta } = createSchemaRule({ crds: [] });
+    const { check: _b, forSet: _d, ...expected } = SCHEMA_RULE;
     expect(meta).toEqual(expected);
   });
 });
@@ -58,7 +58,7 @@ metadata:
       ['schema', 'error', 'Deployment', 'spec.template.spec.containers[0].securityContext.runAsNonroot', 13,
         'unknown field spec.template.spec.containers[0].securityContext.runAsNonroot (did you mean runAsNonRoot?)'],
       ['schema', 'error', 'Deployment', 'spec.selector', 5, 'missing required field spec.selector'],
-      ['schema', 'info', 'ServiceMonitor', '', 15, 'not schema-checked: no schema for monitoring.coreos.com/v1 ServiceMonitor; pass its CRD with --crd'],
+      ['schema', 'info', 'ServiceMonitor', '', 15, 'not schema-checked: no schema for monitoring.coreos.com/v1 ServiceMonitor; check its CRD with it or pass it with --crd'],
       ['schema', 'error', 'Ingress', 'apiVersion', 22, 'extensions/v1beta1 Ingress is not served by Kubernetes 1.28 (use networking.k8s.io/v1)'],
     ]);
     expect(findings.filter((f) => isFailing(f))).toHaveLength(4);
