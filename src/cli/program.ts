@@ -40,8 +40,9 @@ export interface CliIo {
 function profileOption(description: string, allowed: readonly Profile[] = PROFILES): Option {
   return new Option('--profile <profile>', description).choices(allowed).argParser((value: string) => {
     if (!(allowed as readonly string[]).includes(value)) {
-      const message = new UnknownProfileError(value).message.replace(/; use one of .*$/, '');
-      throw new InvalidArgumentError(`${message}; allowed choices are ${allowed.join(', ')}.`);
+      const guess = /\(did you mean ([^?]+)\?\)/.exec(new UnknownProfileError(value).message)?.[1];
+      const meant = guess !== undefined && (allowed as readonly string[]).includes(guess) ? ` (unknown profile "${value}": did you mean ${guess}?)` : '';
+      throw new InvalidArgumentError(`Allowed choices are ${allowed.join(', ')}.${meant}`);
     }
     return value;
   });
