@@ -7,6 +7,8 @@ import { Catalogue, kubernetesCatalogue, Validator } from './catalogue';
 import { applyCrdDefaults, CrdVersion, indexCrds } from './crd';
 import { gvkKey } from './derive';
 import { explain } from './messages';
+import { nameViolations } from './names';
+import { isNamespaced } from '../policy/kinds';
 import { suggest } from './suggest';
 
 export interface SchemaOptions {
@@ -114,11 +116,13 @@ export class SchemaValidator {
     const catalogue = kubernetesCatalogue();
     const definition = catalogue.kindDefinition(key);
     if (definition !== undefined) {
-      return this.run(catalogue.definition(definition), object);
+      return [...this.run(catalogue.definition(definition), object), ...nameViolations(object, gv.group, kind, isNamespaced(kind))];
     }
     const crd = this.crds.get(key);
     if (crd) {
-      return this.checkCustomResource(crd, catalogue, object);
+      const problems = this.checkCustomResource(crd, catalogue, object);
+      // A custom resource's name is a DNS-1123 subdomain; its namespace matters only if the CRD is namespaced.
+      return crd.served ? [...problems, ...nameViolations(object, gv.group, kind, crd.scope !== 'Cluster')] : problems;
     }
     const label = `${apiVersion} ${kind}`;
     if (isKubernetesGroup(gv.group, catalogue.servedGroups)) {
@@ -133,7 +137,8 @@ export class SchemaValidator {
         remediation: served.length > 0 ? `Set apiVersion to ${joinApiVersion(gv.group, served[0])}.` : `Serve a version of ${kind} in its CustomResourceDefinition.`,
       }];
     }
-    return [{
+    // Without its CRD the scope is unknown: a namespace it gives is judged (a bad one is a mistake either way).
+    return [...nameViolations(object, gv.group, kind, true), {
       path: [],
       severity: 'info',
       message: `not schema-checked: no schema for ${label}; check its CRD with it or pass it with --crd`,

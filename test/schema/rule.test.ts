@@ -97,8 +97,14 @@ describe('Pod Security Admission fixtures', () => {
     expect(files).toHaveLength(126);
   });
 
-  test.each(files)('%s is schema-valid', (name, path) => {
-    expect(evaluate(parseManifests(readFileSync(path, 'utf8'), name), [SCHEMA_RULE])).toEqual([]);
+  // The PSA evaluator's fixtures are judged by the library, never created through the API server: 29 of them are
+  // named like `capabilities_baseline0`, which the server refuses (a Pod name is a DNS-1123 subdomain). That is the
+  // only schema finding any of them has.
+  test.each(files)('%s is schema-valid (but for a name with "_")', (name, path) => {
+    const findings = evaluate(parseManifests(readFileSync(path, 'utf8'), name), [SCHEMA_RULE]);
+    const underscore = /^metadata\.name "[a-z0-9_]+" is not a valid Pod name/;
+    expect(findings.filter((f) => !(f.path === 'metadata.name' && underscore.test(f.message)))).toEqual([]);
+    expect(findings.length).toBe(/_/.test(readFileSync(path, 'utf8').split('\n').find((l) => /^  name: /.test(l)) ?? '') ? 1 : 0);
   });
 });
 

@@ -253,3 +253,29 @@ describe('schema: apiVersion and kind', () => {
       .toEqual(['apiVersion "apps/v1/extra" is not a valid group/version (such as v1 or apps/v1)']);
   });
 });
+
+describe('names and namespaces, as the API server validates them', () => {
+  const cm = (name: string, namespace?: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...(namespace ? { namespace } : {}) } });
+
+  test.each([
+    [cm('../../etc/passwd'), 'metadata.name "../../etc/passwd" is not a valid ConfigMap name (DNS-1123 subdomain): a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character'],
+    [cm('Web_Config'), 'metadata.name "Web_Config" is not a valid ConfigMap name (DNS-1123 subdomain): a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character'],
+    [cm('web', 'Team A'), 'metadata.namespace "Team A" is not a valid namespace name (DNS-1123 label): a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character'],
+    [cm('a'.repeat(254)), `metadata.name "${'a'.repeat(254)}" is not a valid ConfigMap name (DNS-1123 subdomain): must be no more than 253 characters`],
+    [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team.a' } }, 'metadata.name "team.a" is not a valid Namespace name (DNS-1123 label): a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character'],
+    [{ apiVersion: 'v1', kind: 'Service', metadata: { name: '1-web' } }, 'metadata.name "1-web" is not a valid Service name (DNS-1035 label): a DNS-1035 label must consist of lower case alphanumeric characters or \'-\', start with an alphabetic character, and end with an alphanumeric character'],
+    [{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'a/b' } }, 'metadata.name "a/b" is not a valid ClusterRole name: a path segment name may not be "." or ".." and may not contain "/" or "%"'],
+    [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'Big Widget' } }, 'metadata.name "Big Widget" is not a valid Widget name (DNS-1123 subdomain): a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character'],
+    [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { labels: { a: 'b' } } }, 'metadata.name is missing (the API server requires name or generateName)'],
+  ])('%j', (object, message) => {
+    expect(messages(object)).toContain(message);
+  });
+
+  test('valid names pass, and the remediation proposes one', () => {
+    expect(check(cm('web.config-v2', 'team-a'))).toEqual([]);
+    expect(check({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'system:Web Reader', namespace: 'a' }, rules: [] })).toEqual([]);
+    expect(check({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', namespace: 'Not Used' } })).toEqual([]);
+    const [v] = check(cm('Web_Config'));
+    expect(v.remediation).toBe('Set metadata.name to a valid ConfigMap name (DNS-1123 subdomain), e.g. "web-config".');
+  });
+});
