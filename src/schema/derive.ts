@@ -21,6 +21,12 @@ export const INT_OR_STRING_SCHEMA: JsonSchema = { type: ['integer', 'string'] };
 /** A quantity is a string in the quantity grammar or a plain JSON number (`resources.limits.cpu: 0.5`). */
 export const QUANTITY_SCHEMA: JsonSchema = { type: ['string', 'number'], format: 'quantity' };
 
+/**
+ * Keyword on a derived definition: the fields later Kubernetes releases added to it, with the release
+ * (`{ sleep: '1.29' }`). Validation ignores it; messages read it from the error's parent schema.
+ */
+export const LATER_FIELDS_KEYWORD = 'x-cdk8s-hardened-later-fields';
+
 /** A reference to a derived definition, usable from any schema compiled by the same ajv instance. */
 export function definitionRef(name: string): JsonSchema {
   return { $ref: `${DEFINITIONS_ID}#/definitions/${name}` };
@@ -140,9 +146,10 @@ function applyFieldPatches(definitions: Record<string, JsonSchema>, patches: unk
 
 /**
  * Derives the strict schemas and the served kinds from a parsed `_definitions.json`, with the enum values of
- * `enums` (a parsed `enums.json`) applied to the fields they belong to.
+ * `enums` (a parsed `enums.json`) applied to the fields they belong to, and the later releases' fields of
+ * `laterFields` (a parsed `later-fields.json`) noted on their definitions.
  */
-export function deriveDefinitions(raw: unknown, enums?: unknown): DerivedDefinitions {
+export function deriveDefinitions(raw: unknown, enums?: unknown, laterFields?: unknown): DerivedDefinitions {
   const source: JsonObject = isObject(raw) && isObject(raw.definitions) ? raw.definitions : {};
   const definitions: Record<string, JsonSchema> = {};
   const kinds = new Map<string, string>();
@@ -163,5 +170,11 @@ export function deriveDefinitions(raw: unknown, enums?: unknown): DerivedDefinit
   definitions[INT_OR_STRING] = { ...INT_OR_STRING_SCHEMA };
   definitions[QUANTITY] = { ...QUANTITY_SCHEMA };
   const enumFields = enums === undefined ? 0 : applyFieldPatches(definitions, enums);
+  const later = isObject(laterFields) && isObject(laterFields.definitions) ? laterFields.definitions : {};
+  for (const [name, fields] of Object.entries(later)) {
+    if (definitions[name] && isObject(fields)) {
+      definitions[name] = { ...definitions[name], [LATER_FIELDS_KEYWORD]: fields };
+    }
+  }
   return { definitions, kinds, served, enumFields };
 }

@@ -6,6 +6,8 @@ import type { ErrorObject } from 'ajv';
 import { isObject } from '../policy/json';
 import { formatPath, Path } from '../policy/path';
 import { Violation } from '../policy/rule';
+import { KUBERNETES_VERSION } from '../version';
+import { LATER_FIELDS_KEYWORD } from './derive';
 import { suggest } from './suggest';
 
 /** At most this many findings per object; the rest are counted in one last finding. */
@@ -191,6 +193,14 @@ function explainOne(e: AjvError, data: unknown): Problem {
       const name = String(e.params.additionalProperty);
       const full = [...path, name];
       const properties = isObject(e.parentSchema) && isObject(e.parentSchema.properties) ? Object.keys(e.parentSchema.properties) : [];
+      const later = isObject(e.parentSchema) && isObject(e.parentSchema[LATER_FIELDS_KEYWORD]) ? e.parentSchema[LATER_FIELDS_KEYWORD][name] : undefined;
+      if (typeof later === 'string') {
+        return {
+          path: full,
+          message: `unknown field ${formatPath(full)}: it exists from Kubernetes ${later}; this project targets ${KUBERNETES_VERSION}`,
+          remediation: `Remove ${formatPath(full)}: the Kubernetes ${KUBERNETES_VERSION} API server refuses it (it came in ${later}).`,
+        };
+      }
       const guess = suggest(name, properties);
       return {
         path: full,

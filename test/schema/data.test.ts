@@ -5,7 +5,7 @@ import * as ts from 'typescript';
 import { isObject } from '../../src/policy/json';
 import { kubernetesCatalogue } from '../../src/schema/catalogue';
 import { deriveDefinitions, JsonSchema } from '../../src/schema/derive';
-import { RAW_DEFINITIONS, RAW_ENUMS } from '../../src/schema/k8s-definitions';
+import { RAW_DEFINITIONS, RAW_ENUMS, RAW_LATER_FIELDS } from '../../src/schema/k8s-definitions';
 import { SchemaValidator } from '../../src/schema/validate';
 
 const ROOT = join(__dirname, '..', '..');
@@ -57,6 +57,28 @@ describe('vendored enum values (enums.json)', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' }, spec: { containers: [{ name: 'a', image: 'x:1', imagePullPolicy: 'always' }] } };
     expect(new SchemaValidator().validate(pod).map((v) => v.message)).toEqual([
       'spec.containers[0].imagePullPolicy must be one of "Always", "IfNotPresent", "Never", not the string "always" (did you mean "Always"?)',
+    ]);
+  });
+});
+
+describe('vendored later-release fields (later-fields.json)', () => {
+  test('are the pinned extraction from the 1.29 to 1.33 OpenAPI specs, with the source in the README', () => {
+    const sha = createHash('sha256').update(readFileSync(join(DATA, 'later-fields.json'))).digest('hex');
+    expect(sha).toBe('4cb1b657d13d396129a4c17b5c4f3645c878b18b93e1e97904b2e41195bcaf3c');
+    expect(readFileSync(join(DATA, 'README.md'), 'utf8')).toContain('later-fields.json');
+    const table = (RAW_LATER_FIELDS as { definitions: Record<string, Record<string, string>> }).definitions;
+    expect(Object.values(table).flatMap((f) => Object.keys(f))).toHaveLength(51);
+    expect(table['io.k8s.api.core.v1.LifecycleHandler'].sleep).toBe('1.29');
+    expect(table['io.k8s.api.core.v1.SecurityContext'].appArmorProfile).toBe('1.30');
+  });
+
+  test('a field from a later release is named as such, not as a plain unknown field', () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' }, spec: { containers: [{
+      name: 'a', image: 'x:1', lifecycle: { preStop: { sleep: { seconds: 5 } } }, securityContext: { appArmorProfile: { type: 'RuntimeDefault' } },
+    }] } };
+    expect(new SchemaValidator().validate(pod).map((v) => v.message)).toEqual([
+      'unknown field spec.containers[0].lifecycle.preStop.sleep: it exists from Kubernetes 1.29; this project targets 1.28',
+      'unknown field spec.containers[0].securityContext.appArmorProfile: it exists from Kubernetes 1.30; this project targets 1.28',
     ]);
   });
 });

@@ -85,14 +85,14 @@ describe('schema: kinds of error', () => {
     expect(check(object)[1].remediation).toMatch(/^Remove spec\.containers\[0\]\.sidecarMode: .*\.$/);
   });
 
-  test('unknown top-level field and a 1.29+ field (lifecycle sleep) are unknown in 1.28', () => {
+  test('unknown top-level field and a 1.29+ field (lifecycle sleep) are unknown in 1.28, the latter said to be from 1.29', () => {
     const object = variant(VALID.Pod, (p) => {
       p.spce = {};
       p.spec.containers[0].lifecycle = { preStop: { sleep: { seconds: 5 } } };
     });
     // Document order: spce comes after spec in the object.
     expect(messages(object)).toEqual([
-      'unknown field spec.containers[0].lifecycle.preStop.sleep',
+      'unknown field spec.containers[0].lifecycle.preStop.sleep: it exists from Kubernetes 1.29; this project targets 1.28',
       'unknown field spce (did you mean spec?)',
     ]);
   });
