@@ -4,6 +4,7 @@
  */
 import { isObject, JsonObject } from '../policy/json';
 import { isKnownFormat } from './formats';
+import { applyServerRules, ServerRule } from './server-rules';
 
 /** A JSON Schema (draft-07 subset) as ajv takes it. */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -147,9 +148,10 @@ function applyFieldPatches(definitions: Record<string, JsonSchema>, patches: unk
 /**
  * Derives the strict schemas and the served kinds from a parsed `_definitions.json`, with the enum values of
  * `enums` (a parsed `enums.json`) applied to the fields they belong to, and the later releases' fields of
- * `laterFields` (a parsed `later-fields.json`) noted on their definitions.
+ * `laterFields` (a parsed `later-fields.json`) noted on their definitions, and the API server's own required and
+ * range rules of `serverRules` (see `server-rules.ts`) applied.
  */
-export function deriveDefinitions(raw: unknown, enums?: unknown, laterFields?: unknown): DerivedDefinitions {
+export function deriveDefinitions(raw: unknown, enums?: unknown, laterFields?: unknown, serverRules?: readonly ServerRule[]): DerivedDefinitions {
   const source: JsonObject = isObject(raw) && isObject(raw.definitions) ? raw.definitions : {};
   const definitions: Record<string, JsonSchema> = {};
   const kinds = new Map<string, string>();
@@ -175,6 +177,9 @@ export function deriveDefinitions(raw: unknown, enums?: unknown, laterFields?: u
     if (definitions[name] && isObject(fields)) {
       definitions[name] = { ...definitions[name], [LATER_FIELDS_KEYWORD]: fields };
     }
+  }
+  if (serverRules) {
+    applyServerRules(definitions, serverRules);
   }
   return { definitions, kinds, served, enumFields };
 }

@@ -8,6 +8,7 @@ import { formatPath, Path } from '../policy/path';
 import { Violation } from '../policy/rule';
 import { KUBERNETES_VERSION } from '../version';
 import { LATER_FIELDS_KEYWORD } from './derive';
+import { NON_EMPTY_PATTERN } from './server-rules';
 import { suggest } from './suggest';
 
 /** At most this many findings per object; the rest are counted in one last finding. */
@@ -240,6 +241,9 @@ function explainOne(e: AjvError, data: unknown): Problem {
     case 'const':
       return { path, message: `${field} must be ${JSON.stringify(e.params.allowedValue)}, not ${describeValue(value)}`, remediation: `Set ${field} to ${JSON.stringify(e.params.allowedValue)}.` };
     case 'pattern':
+      if (e.params.pattern === NON_EMPTY_PATTERN) {
+        return { path, message: `${field} must not be empty (the API server requires a value)`, remediation: `Give ${field} a value.` };
+      }
       return { path, message: `${field} must match the pattern ${String(e.params.pattern)}, not ${describeValue(value)}`, remediation: `Change ${field} to match ${String(e.params.pattern)}.` };
     case 'minimum':
     case 'maximum':
@@ -260,7 +264,7 @@ function explainOne(e: AjvError, data: unknown): Problem {
     case 'minProperties':
     case 'maxProperties': {
       const bound = e.keyword.startsWith('min') ? 'at least' : 'at most';
-      const unit = e.keyword.endsWith('Items') ? 'items' : 'fields';
+      const unit = (e.keyword.endsWith('Items') ? 'item' : 'field') + (Number(e.params.limit) === 1 ? '' : 's');
       return { path, message: `${field} must have ${bound} ${String(e.params.limit)} ${unit}`, remediation: `Give ${field} ${bound} ${String(e.params.limit)} ${unit}.` };
     }
     case 'uniqueItems':

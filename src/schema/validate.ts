@@ -8,6 +8,7 @@ import { applyCrdDefaults, CrdVersion, indexCrds } from './crd';
 import { gvkKey } from './derive';
 import { explain } from './messages';
 import { nameViolations } from './names';
+import { NON_NULL_KEYWORD } from './server-rules';
 import { isNamespaced } from '../policy/kinds';
 import { suggest } from './suggest';
 
@@ -152,8 +153,11 @@ export class SchemaValidator {
     if (validate(data)) {
       return [];
     }
+    // An explicit null satisfies `required`, except for the fields the API server itself refuses null for.
+    const nonNull = (e: { parentSchema?: unknown }, field: string) => isObject(e.parentSchema)
+      && Array.isArray(e.parentSchema[NON_NULL_KEYWORD]) && (e.parentSchema[NON_NULL_KEYWORD] as unknown[]).includes(field);
     const errors = (validate.errors ?? []).filter((e) => !(e.keyword === 'required' && !/\/(anyOf|oneOf|allOf|not)\//.test(e.schemaPath)
-      && explicitNull(object, e.instancePath, String(e.params.missingProperty))));
+      && explicitNull(object, e.instancePath, String(e.params.missingProperty)) && !nonNull(e, String(e.params.missingProperty))));
     return errors.length === 0 ? [] : explain(errors, data);
   }
 

@@ -6,6 +6,7 @@ import { isObject } from '../../src/policy/json';
 import { kubernetesCatalogue } from '../../src/schema/catalogue';
 import { deriveDefinitions, JsonSchema } from '../../src/schema/derive';
 import { RAW_DEFINITIONS, RAW_ENUMS, RAW_LATER_FIELDS } from '../../src/schema/k8s-definitions';
+import { applyServerRules, NON_NULL_KEYWORD, SERVER_RULES } from '../../src/schema/server-rules';
 import { SchemaValidator } from '../../src/schema/validate';
 
 const ROOT = join(__dirname, '..', '..');
@@ -80,6 +81,21 @@ describe('vendored later-release fields (later-fields.json)', () => {
       'unknown field spec.containers[0].lifecycle.preStop.sleep: it exists from Kubernetes 1.29; this project targets 1.28',
       'unknown field spec.containers[0].securityContext.appArmorProfile: it exists from Kubernetes 1.30; this project targets 1.28',
     ]);
+  });
+});
+
+describe('the API server\'s own required and range rules (server-rules.ts)', () => {
+  test('each names a field of the 1.28 definitions and a validation.go line, and applies', () => {
+    const derived = deriveDefinitions(RAW_DEFINITIONS);
+    const copy = JSON.parse(JSON.stringify(derived.definitions));
+    expect(applyServerRules(copy)).toBe(SERVER_RULES.length);
+    expect(SERVER_RULES.length).toBe(12);
+    for (const rule of SERVER_RULES) {
+      expect(rule.source).toMatch(/^pkg\/apis\/[a-z]+\/validation\/validation\.go:\d+ /);
+    }
+    expect(copy['io.k8s.api.core.v1.PodSpec'].properties.containers.minItems).toBe(1);
+    expect(copy['io.k8s.api.core.v1.PodSpec'][NON_NULL_KEYWORD]).toEqual(['containers']);
+    expect(() => applyServerRules(copy, [{ definition: 'io.k8s.api.core.v1.PodSpec', field: 'containerz', required: true, source: 'x' }])).toThrow(/no such field/);
   });
 });
 

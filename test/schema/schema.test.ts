@@ -193,9 +193,18 @@ describe('schema: null and empty values', () => {
     expect(check(pod)).toEqual([]);
     expect(messages(variant(pod, (p) => { delete p.spec.volumes[0].scaleIO.secretRef; })))
       .toEqual(['missing required field spec.volumes[0].scaleIO.secretRef']);
-    expect(check(variant(VALID.Deployment, (d) => { d.spec.selector = null; }))).toEqual([]);
-    expect(messages(variant(VALID.Deployment, (d) => { d.spec.selector = null; d.spec.replicas = 'x'; })))
+    expect(check(variant(VALID.Deployment, (d) => { d.spec.strategy = null; }))).toEqual([]);
+    expect(messages(variant(VALID.Deployment, (d) => { d.spec.strategy = null; d.spec.replicas = 'x'; })))
       .toEqual(['spec.replicas must be an integer, not the string "x"']);
+  });
+
+  test('but not for the fields the API server itself refuses null or empty for (server-rules.ts)', () => {
+    expect(messages(variant(VALID.Deployment, (d) => { d.spec.selector = null; }))).toEqual(['missing required field spec.selector']);
+    expect(messages(variant(VALID.Pod, (p) => { p.spec.containers = null; }))).toEqual(['missing required field spec.containers']);
+    expect(messages(variant(VALID.Pod, (p) => { p.spec.containers = []; }))).toEqual(['spec.containers must have at least 1 item']);
+    expect(messages(variant(VALID.Pod, (p) => { p.spec.containers[0].image = ''; }))).toEqual(['spec.containers[0].image must not be empty (the API server requires a value)']);
+    expect(messages(variant(VALID.Pod, (p) => { delete p.spec.containers[0].image; }))).toEqual(['missing required field spec.containers[0].image']);
+    expect(messages(variant(VALID.Service, (s) => { s.spec.ports[0].port = 0; }))).toEqual(['spec.ports[0].port must be >= 1, not 0']);
   });
 
   test('undefined members (from code, never from YAML) are absent', () => {
