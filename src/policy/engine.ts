@@ -78,8 +78,8 @@ function isCrd(target: Target): boolean {
 }
 
 /**
- * Runs `rules` (or the rules of a profile) over every manifest and returns the findings in a stable order: by object (input order),
- * then by rule (catalogue order), then in the order the rule reported them. A rule that throws is
+ * Runs `rules` (or the rules of a profile) over every manifest and returns the findings in a stable order: by object
+ * (input order), then by rule (catalogue order), then in the order the rule reported them. A rule that throws is
  * reported as an error finding on that object, never as a silent pass.
  */
 export function evaluate(manifests: readonly Manifest[], rulesOrProfile: readonly Rule[] | Profile, options: EvaluateOptions = {}): Finding[] {
@@ -260,8 +260,8 @@ function applySuppressions(
  * a list of rules throws, so a typo in JavaScript never turns into an empty, passing rule set.
  */
 function resolveRules(rulesOrProfile: readonly Rule[] | Profile): readonly Rule[] {
-  if (typeof rulesOrProfile === 'string' || !Array.isArray(rulesOrProfile)) {
-    return typeof rulesOrProfile === 'string' ? rulesForProfile(rulesOrProfile) : rulesForProfile(rulesOrProfile as never);
+  if (!Array.isArray(rulesOrProfile)) {
+    return rulesForProfile(rulesOrProfile as Profile); // throws for anything that is not a profile name
   }
   const bad = (rulesOrProfile as readonly unknown[]).findIndex((r) => !isObject(r) || typeof r.id !== 'string'
     || (r.scope === 'object' ? typeof r.check !== 'function' : r.scope !== 'set' || typeof r.checkSet !== 'function'));
