@@ -1,5 +1,6 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkProfile } from '../policy/packs';
 import { AdmissionObject, AdmissionOptions, generateAdmissionPolicies, NotExpressibleRule, notExpressibleRules } from './generate';
 
 export type HardenedAdmissionProps = AdmissionOptions;
@@ -18,6 +19,7 @@ export class HardenedAdmission extends Construct {
 
   constructor(scope: Construct, id: string, props: HardenedAdmissionProps) {
     super(scope, id);
+    checkProfile(props?.profile, `HardenedAdmission "${id}": props.profile`);
     const objects: AdmissionObject[] = generateAdmissionPolicies(props);
     const chartNamespace = Chart.of(this).namespace;
     this.apiObjects = objects.map((object) => {

@@ -124,9 +124,17 @@ export class Progress {
 
 /** Wraps rules so each call reports progress; the findings are exactly those of the rules themselves. */
 function counted(rules: readonly Rule[], objects: number, tick: (n: number) => void): Rule[] {
-  return rules.map((rule): Rule => (rule.scope === 'object'
-    ? Object.create(rule, { check: { value: (target: Parameters<typeof rule.check>[0]) => { tick(1); return rule.check(target); } } })
-    : Object.create(rule, { checkSet: { value: (targets: Parameters<typeof rule.checkSet>[0]) => { tick(objects); return rule.checkSet(targets); } } })));
+  const count = (rule: Rule): Rule => {
+    if (rule.scope === 'set') {
+      return Object.create(rule, { checkSet: { value: (...args: Parameters<typeof rule.checkSet>) => { tick(objects); return rule.checkSet(...args); } } });
+    }
+    const forSet = rule.forSet;
+    return Object.create(rule, {
+      check: { value: (target: Parameters<typeof rule.check>[0]) => { tick(1); return rule.check(target); } },
+      ...(forSet ? { forSet: { value: (...args: Parameters<typeof forSet>) => count(forSet.apply(rule, args)) } } : {}),
+    });
+  };
+  return rules.map(count);
 }
 
 export interface CheckOptions {
@@ -162,10 +170,13 @@ export function renderReport(report: Report, format: CheckFormat, rules: readonl
   }
 }
 
-/** Replaces the pack's schema rule with one that also knows the CRDs in `files`. */
-function withCrds(rules: Rule[], files: readonly string[] | undefined, io: CliIo): Rule[] {
+/**
+ * Replaces the pack's schema rule with one that also knows the CRDs in `files` (a CRD that cannot be used is a usage
+ * error), and returns those CRDs for the rules that learn the scope of custom kinds from them.
+ */
+function withCrds(rules: Rule[], files: readonly string[] | undefined, io: CliIo): { rules: Rule[]; crds: unknown[] } {
   if (!files || files.length === 0) {
-    return rules;
+    return { rules, crds: [] };
   }
   const crds = loadInputs(files, io.readStdin, {}).manifests.map((m) => m.object);
   let schemaRule: Rule;
@@ -177,7 +188,7 @@ function withCrds(rules: Rule[], files: readonly string[] | undefined, io: CliIo
     }
     throw error;
   }
-  return rules.map((rule) => (rule.id === SCHEMA_RULE_ID ? schemaRule : rule));
+  return { rules: rules.map((rule) => (rule.id === SCHEMA_RULE_ID ? schemaRule : rule)), crds };
 }
 
 /**
@@ -207,7 +218,8 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
       throw new InputError(`${inputs.files.join(', ')}: no Kubernetes objects (empty input most often means a renderer failed; `
         + 'pass --allow-empty if nothing is expected)');
     }
-    rules = withCrds(rulesForProfile(profile), options.crds, io);
+    const known = withCrds(rulesForProfile(profile), options.crds, io);
+    rules = known.rules;
     let judged = rules;
     if (io.stderrIsTTY && (manifests.length > PROGRESS_MIN_OBJECTS || inputs.files.length > PROGRESS_MIN_FILES)) {
       const total = rules.length * manifests.length;
@@ -217,7 +229,7 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
         progress.update(`checking ${manifests.length} objects`, done, total);
       });
     }
-    const findings = evaluate(manifests, judged);
+    const findings = evaluate(manifests, judged, { crds: known.crds });
     report = {
       findings,
       summary: summarize(findings, manifests.length, profile, failOn),

@@ -1,12 +1,20 @@
 import { isObject, JsonObject, objectField, stringField } from './json';
 import { formatPath } from './path';
-import { podViews } from './pod-spec';
-import { Finding, Manifest, ObjectRef, Rule, Severity, Target, Violation } from './rule';
+import { podSpecProblems, podViews } from './pod-spec';
+import { Finding, Manifest, ObjectRef, Profile, Rule, RuleContext, Severity, Target, Violation } from './rule';
+import { rulesForProfile } from './packs';
 import { ALL_RULES } from './rules';
 import { annotationSuppressions, Suppression, SUPPRESSION_RULE_ID } from './suppressions';
 
 /** Rule id of findings about inputs that are not Kubernetes objects at all. */
 export const INVALID_OBJECT_RULE_ID = 'invalid-object';
+
+/** Rule id of findings about Pods and workloads whose pod spec cannot be read (reported in every profile). */
+export const UNJUDGEABLE_POD_RULE_ID = 'pod-spec-unjudgeable';
+
+export const UNJUDGEABLE_POD_REMEDIATION = 'Give the object the apiVersion that serves its kind (apps/v1 Deployment, batch/v1 Job, v1 Pod) '
+  + 'and the shape Kubernetes requires: an object at spec (and spec.template.spec), lists of objects at containers, '
+  + 'initContainers, ephemeralContainers and volumes, and objects at securityContext.';
 
 /** Builds the view a rule judges. Returns undefined for values that are not Kubernetes objects. */
 export function toTarget(object: unknown): Target | undefined {
@@ -56,14 +64,26 @@ function matches(suppression: Suppression, ref: ObjectRef, path: string): boolea
 export interface EvaluateOptions {
   /** Suppressions given in code or configuration, in addition to those annotated on objects. */
   readonly suppressions?: readonly Suppression[];
+  /**
+   * CustomResourceDefinitions known besides those in the object set (`--crd` files): rules learn the schema and the
+   * scope of custom kinds from these and from every CustomResourceDefinition among the manifests.
+   * @default - only the CustomResourceDefinitions among the manifests
+   */
+  readonly crds?: readonly unknown[];
+}
+
+/** True for an apiextensions.k8s.io CustomResourceDefinition (any version). */
+function isCrd(target: Target): boolean {
+  return target.kind === 'CustomResourceDefinition' && target.apiVersion.startsWith('apiextensions.k8s.io/');
 }
 
 /**
- * Runs `rules` over every manifest and returns the findings in a stable order: by object (input order),
- * then by rule (catalogue order), then in the order the rule reported them. A rule that throws is
+ * Runs `rules` (or the rules of a profile) over every manifest and returns the findings in a stable order: by object
+ * (input order), then by rule (catalogue order), then in the order the rule reported them. A rule that throws is
  * reported as an error finding on that object, never as a silent pass.
  */
-export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[], options: EvaluateOptions = {}): Finding[] {
+export function evaluate(manifests: readonly Manifest[], rulesOrProfile: readonly Rule[] | Profile, options: EvaluateOptions = {}): Finding[] {
+  const rules = resolveRules(rulesOrProfile);
   // A suppression may name any rule of the catalogue, even one outside the pack being run.
   const knownRuleIds = new Set([...ALL_RULES, ...rules].map((r) => r.id));
   const targets = manifests.map((m) => toTarget(m.object));
@@ -99,6 +119,11 @@ export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[],
         path: [],
         message: 'document is not a Kubernetes object (it needs an apiVersion and a kind)',
       });
+      return;
+    }
+    // A pod-bearing object that no pod rule can read would pass them all: an error in every profile instead.
+    for (const problem of podSpecProblems(target.object)) {
+      emit(index, UNJUDGEABLE_POD_RULE_ID, 'error', UNJUDGEABLE_POD_REMEDIATION, problem);
     }
   });
 
@@ -141,7 +166,17 @@ export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[],
   });
   const applies = (rule: Rule, kind: string) => rule.scope !== 'object' || !rule.kinds || rule.kinds.includes(kind);
 
-  for (const rule of rules) {
+  const context: RuleContext = { crds: [...(options.crds ?? []), ...liveTargets.filter(isCrd).map((t) => t.object)] };
+  for (const given of rules) {
+    let rule: Rule = given;
+    if (given.scope === 'object' && given.forSet) {
+      try {
+        rule = given.forSet(liveTargets, context);
+      } catch (error) {
+        liveIndex.forEach((index) => emit(index, given.id, given.severity, given.remediation, crashed(given, error)));
+        continue;
+      }
+    }
     if (rule.scope === 'object') {
       for (const [kind, group] of byKind) {
         if (!applies(rule, kind)) {
@@ -174,7 +209,7 @@ export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[],
       });
     } else {
       try {
-        for (const v of rule.checkSet(liveTargets)) {
+        for (const v of rule.checkSet(liveTargets, context)) {
           emit(liveIndex[v.index], rule.id, rule.severity, rule.remediation, v);
         }
       } catch (error) {
@@ -218,6 +253,22 @@ function applySuppressions(
     out.push(...perObject[index]);
   });
   return out;
+}
+
+/**
+ * The rules to run: a profile name is looked up (an unknown one throws, with "did you mean"); anything that is not
+ * a list of rules throws, so a typo in JavaScript never turns into an empty, passing rule set.
+ */
+function resolveRules(rulesOrProfile: readonly Rule[] | Profile): readonly Rule[] {
+  if (!Array.isArray(rulesOrProfile)) {
+    return rulesForProfile(rulesOrProfile as Profile); // throws for anything that is not a profile name
+  }
+  const bad = (rulesOrProfile as readonly unknown[]).findIndex((r) => !isObject(r) || typeof r.id !== 'string'
+    || (r.scope === 'object' ? typeof r.check !== 'function' : r.scope !== 'set' || typeof r.checkSet !== 'function'));
+  if (bad >= 0) {
+    throw new TypeError(`evaluate: rules[${bad}] is not a rule (it needs an id, a scope and a check function)`);
+  }
+  return rulesOrProfile;
 }
 
 /** True when a finding should fail a run: an unsuppressed error (or warning, with `failOn: 'warning'`). */

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { evaluate, isFailing } from '../policy/engine';
-import { rulesForProfile } from '../policy/packs';
+import { checkProfile, rulesForProfile } from '../policy/packs';
 import { Finding, Manifest, Profile, Rule } from '../policy/rule';
 import { Suppression } from '../policy/suppressions';
 
@@ -111,8 +111,11 @@ export class SynthGuard {
     }
     GUARDS.set(app, this);
     this.options = options;
-    this.profile = options.rules ? 'custom' : (options.profile ?? 'hardened');
-    this.rules = options.rules ?? rulesForProfile(options.profile ?? 'hardened');
+    // An unknown profile (from JavaScript or `as any`) would select no rule and pass everything: refuse it, even
+    // beside `rules`, where it is ignored but still a mistake.
+    const profile = options.profile === undefined ? 'hardened' : checkProfile(options.profile, 'hardenApp: options.profile');
+    this.profile = options.rules ? 'custom' : profile;
+    this.rules = options.rules ?? rulesForProfile(profile);
     app.node.addValidation({
       validate: () => {
         // The app validates before its charts (cdk8s walks the tree in pre-order): evaluate once per pass here,
