@@ -10,6 +10,7 @@
 //   CLUSTER_GENERATED=n   generated objects in the psa suite (default 5400, at least 5000 unless CLUSTER_QUICK=1)
 //   CLUSTER_SEED=n        fast-check seed of the generated objects (default: random, printed)
 
+const childProcess = require('node:child_process');
 const cp = require('./control-plane');
 const { Client, seconds } = require('./api');
 
@@ -21,6 +22,12 @@ const SUITES = {
 };
 
 async function main() {
+  const go = childProcess.spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (go.error || go.status !== 0) {
+    // Asked for explicitly, so not a silent pass: `npm test` and `.ci/run` skip this suite without go instead.
+    throw new Error('go is not on PATH: npm run test:cluster builds kube-apiserver and etcd from Go modules (test/oracle/cluster) and needs Go (1.20 or later, see test/oracle/cluster/go.mod)');
+  }
+  console.log(`cluster suite: ${go.stdout.trim()}`);
   const wanted = process.argv.slice(2);
   for (const name of wanted) {
     if (!SUITES[name]) throw new Error(`unknown suite "${name}": give any of ${Object.keys(SUITES).join(', ')}`);
