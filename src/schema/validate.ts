@@ -4,6 +4,7 @@ import { Violation } from '../policy/rule';
 import { KUBERNETES_VERSION } from '../version';
 import { isKubernetesGroup, joinApiVersion, splitApiVersion, suggestApiVersion, versionRank } from './api-groups';
 import { Catalogue, kubernetesCatalogue, Validator } from './catalogue';
+import { containerImageViolations } from './container-images';
 import { CrdVersion, indexCrds } from './crd';
 import { gvkKey } from './derive';
 import { explain } from './messages';
@@ -108,7 +109,7 @@ export class SchemaValidator {
     const catalogue = kubernetesCatalogue();
     const definition = catalogue.kindDefinition(key);
     if (definition !== undefined) {
-      return this.run(catalogue.definition(definition), object);
+      return [...this.run(catalogue.definition(definition), object), ...containerImageViolations(object)];
     }
     const crd = this.crds.get(key);
     if (crd) {
