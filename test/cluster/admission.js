@@ -256,6 +256,9 @@ async function run({ client }) {
     + `${unserved} objects of an apiVersion/kind the server does not serve; ${retried} disagreements re-sent once`);
   console.log(`admission: ${refused.size} objects not comparable (the server refuses them before admission):`);
   for (const [label, error] of refused) console.log(`  not comparable: ${label}: ${error.slice(0, 240)}`);
+  for (const key of ['denied', 'admitted']) {
+    if (!tally.counts[key]) tally.record(`admission: pairs ${key}`, false, `the server ${key} nothing at all: the bindings or the corpus are wrong`);
+  }
   tally.count('policies', policies.length);
   tally.count('not-comparable', refused.size);
   tally.timing = timing;

@@ -174,6 +174,10 @@ async function run({ client, generated = Number(process.env.CLUSTER_GENERATED ||
       }
     }
   }
+  // Fail closed: a run in which one side never denies (or never admits) proves nothing.
+  for (const key of ['denied', 'admitted']) {
+    if (!tally.counts[key]) tally.record(`psa: objects ${key}`, false, `the server ${key} no object at all: the namespaces or the corpus are wrong`);
+  }
   if (fixtureVerdicts !== 126) throw new Error(`psa: ${fixtureVerdicts} fixture verdicts compared, expected 126`);
   tally.count('objects', subjects.length);
   tally.count('rule-fixtures-invalid-for-the-server', refused.length);

@@ -54,6 +54,13 @@ const PROBES = [
   ['ConfigMap data with a non-string value', {
     apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'schema-probes' }, data: { n: 1 },
   }],
+  ['container port out of range (70000)', pod('port-range', { ports: [{ containerPort: 70000 }] })],
+  ['two containers with the same name', pod('dup-names', {}, { containers: [{ name: 'a', image: 'a:1' }, { name: 'a', image: 'b:1' }] })],
+  ['requests above limits', pod('requests-limits', { resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } })],
+  ['container name that is not a DNS-1123 label', pod('container-name', { name: 'App_1' })],
+  ['negative replicas', { ...deployment('negative', { containers: [{ name: 'a', image: 'a:1' }] }), spec: {
+    replicas: -1, selector: { matchLabels: { app: 'n' } }, template: { metadata: { labels: { app: 'n' } }, spec: { containers: [{ name: 'a', image: 'a:1' }] } },
+  } }],
 ].map(([label, object]) => ({ label: `probe: ${label}`, object: JSON.parse(JSON.stringify(object)) }));
 
 module.exports = { PROBES };
