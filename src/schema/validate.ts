@@ -4,7 +4,7 @@ import { Violation } from '../policy/rule';
 import { KUBERNETES_VERSION } from '../version';
 import { isKubernetesGroup, joinApiVersion, splitApiVersion, suggestApiVersion, versionRank } from './api-groups';
 import { Catalogue, kubernetesCatalogue, Validator } from './catalogue';
-import { containerImageViolations } from './container-images';
+import { podValidationViolations } from './pod-validation';
 import { CrdVersion, indexCrds } from './crd';
 import { gvkKey } from './derive';
 import { explain } from './messages';
@@ -109,7 +109,7 @@ export class SchemaValidator {
     const catalogue = kubernetesCatalogue();
     const definition = catalogue.kindDefinition(key);
     if (definition !== undefined) {
-      return [...this.run(catalogue.definition(definition), object), ...containerImageViolations(object)];
+      return [...this.run(catalogue.definition(definition), object), ...podValidationViolations(object)];
     }
     const crd = this.crds.get(key);
     if (crd) {

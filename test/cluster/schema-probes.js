@@ -58,6 +58,10 @@ const PROBES = [
   ['two containers with the same name', pod('dup-names', {}, { containers: [{ name: 'a', image: 'a:1' }, { name: 'a', image: 'b:1' }] })],
   ['requests above limits', pod('requests-limits', { resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } })],
   ['container name that is not a DNS-1123 label', pod('container-name', { name: 'App_1' })],
+  ['ephemeral containers in a pod template', deployment('ephemeral-template', {
+    containers: [{ name: 'a', image: 'a:1' }], ephemeralContainers: [{ name: 'debug', image: 'busybox:1.36' }],
+  })],
+  ['a Pod created with ephemeral containers', pod('ephemeral-pod', {}, { ephemeralContainers: [{ name: 'debug', image: 'busybox:1.36' }] })],
   ['negative replicas', { ...deployment('negative', { containers: [{ name: 'a', image: 'a:1' }] }), spec: {
     replicas: -1, selector: { matchLabels: { app: 'n' } }, template: { metadata: { labels: { app: 'n' } }, spec: { containers: [{ name: 'a', image: 'a:1' }] } },
   } }],

@@ -51,6 +51,14 @@ const DOCUMENTED_LIMITS = [
     match: ({ label, server }) => /^probe: (container port out of range|two containers with the same name|requests above limits|container name that is not a DNS-1123 label|negative replicas)/.test(label)
       && /HTTP 422: .*(Invalid value|Duplicate value)/.test(server),
   },
+  {
+    id: 'pod-ephemeral-containers-on-create',
+    reason: 'a Pod that lists ephemeralContainers cannot be created (they are added to a running pod through its '
+      + 'ephemeralcontainers subresource); we judge such a Pod, as `kubectl get pod -o yaml` of a debugged pod reads, '
+      + 'rather than refuse it (in pod templates, where they are never valid, the schema profile refuses them)',
+    match: ({ label, server }) => label === 'probe: a Pod created with ephemeral containers'
+      && /spec\.ephemeralContainers: Forbidden: cannot be set on create/.test(server),
+  },
 ];
 
 function limitFor(diff) {

@@ -2,10 +2,11 @@ import { messages, VALID, variant } from './helpers';
 
 /**
  * Found by the cluster suite (npm run test:cluster): kube-apiserver 1.28 refused a Pod whose container had no image
- * (`spec.containers[0].image: Required value`) while our schema passed it, because the OpenAPI definitions leave
- * `image` optional. The server requires an image in every pod spec, and refuses surrounding whitespace in Pods only.
+ * (`spec.containers[0].image: Required value`) and a Deployment with ephemeral containers in its template, while our
+ * schema passed both, because the OpenAPI definitions allow them. The server requires an image in every pod spec,
+ * refuses surrounding whitespace in Pods only, and refuses ephemeral containers in every pod template.
  */
-describe('schema: container images as the API server requires them', () => {
+describe('schema: pod specs as the API server validates them', () => {
   test.each([
     ['Pod', 'containers', variant(VALID.Pod, (o) => { delete o.spec.containers[0].image; }), 'missing required field spec.containers[0].image'],
     ['Pod', 'empty', variant(VALID.Pod, (o) => { o.spec.containers[0].image = ''; }), 'missing required field spec.containers[0].image'],
@@ -25,6 +26,20 @@ describe('schema: container images as the API server requires them', () => {
 
   test('a pod template may keep a whitespace placeholder image, as the API server allows', () => {
     expect(messages(variant(VALID.Deployment, (o) => { o.spec.template.spec.containers[0].image = ' '; }))).toEqual([]);
+  });
+
+  test.each([
+    ['Deployment', variant(VALID.Deployment, (o) => { o.spec.template.spec.ephemeralContainers = [{ name: 'debug', image: 'busybox:1.36' }]; }),
+      'spec.template.spec.ephemeralContainers is not allowed in a pod template'],
+    ['CronJob', variant(VALID.CronJob, (o) => { o.spec.jobTemplate.spec.template.spec.ephemeralContainers = [{ name: 'debug', image: 'busybox:1.36' }]; }),
+      'spec.jobTemplate.spec.template.spec.ephemeralContainers is not allowed in a pod template'],
+  ])('%s with ephemeral containers in its pod template is refused', (_kind, object, message) => {
+    expect(messages(object)).toEqual([message]);
+  });
+
+  test('a Pod may list ephemeral containers (a running pod read back), and an empty list is fine in a template', () => {
+    expect(messages(variant(VALID.Pod, (o) => { o.spec.ephemeralContainers = [{ name: 'debug', image: 'busybox:1.36' }]; }))).toEqual([]);
+    expect(messages(variant(VALID.Deployment, (o) => { o.spec.template.spec.ephemeralContainers = []; }))).toEqual([]);
   });
 
   test('a wrongly typed image is reported once, as a type error', () => {
