@@ -8,6 +8,7 @@ import { applyCrdDefaults, CrdVersion, indexCrds } from './crd';
 import { gvkKey } from './derive';
 import { explain } from './messages';
 import { nameViolations } from './names';
+import { podValidationViolations } from './pod-validation';
 import { NON_NULL_KEYWORD } from './server-rules';
 import { isNamespaced } from '../policy/kinds';
 import { suggest } from './suggest';
@@ -117,7 +118,11 @@ export class SchemaValidator {
     const catalogue = kubernetesCatalogue();
     const definition = catalogue.kindDefinition(key);
     if (definition !== undefined) {
-      return [...this.run(catalogue.definition(definition), object), ...nameViolations(object, gv.group, kind, isNamespaced(kind))];
+      return [
+        ...this.run(catalogue.definition(definition), object),
+        ...nameViolations(object, gv.group, kind, isNamespaced(kind)),
+        ...podValidationViolations(object),
+      ];
     }
     const crd = this.crds.get(key);
     if (crd) {
