@@ -9,15 +9,17 @@ import { messages, VALID, variant } from './helpers';
 describe('schema: pod specs as the API server validates them', () => {
   test.each([
     ['Pod', 'containers', variant(VALID.Pod, (o) => { delete o.spec.containers[0].image; }), 'missing required field spec.containers[0].image'],
-    ['Pod', 'empty', variant(VALID.Pod, (o) => { o.spec.containers[0].image = ''; }), 'missing required field spec.containers[0].image'],
+    ['Pod', 'empty', variant(VALID.Pod, (o) => { o.spec.containers[0].image = ''; }), 'spec.containers[0].image must not be empty (the API server requires a value)'],
     ['Pod', 'null', variant(VALID.Pod, (o) => { o.spec.containers[0].image = null; }), 'missing required field spec.containers[0].image'],
     ['Pod', 'initContainers', variant(VALID.Pod, (o) => { o.spec.initContainers = [{ name: 'init' }]; }), 'missing required field spec.initContainers[0].image'],
     ['Pod', 'ephemeralContainers', variant(VALID.Pod, (o) => { o.spec.ephemeralContainers = [{ name: 'debug' }]; }),
       'missing required field spec.ephemeralContainers[0].image'],
+    ['Pod', 'ephemeral empty', variant(VALID.Pod, (o) => { o.spec.ephemeralContainers = [{ name: 'debug', image: '' }]; }),
+      'missing required field spec.ephemeralContainers[0].image'],
     ['Deployment', 'template', variant(VALID.Deployment, (o) => { delete o.spec.template.spec.containers[0].image; }),
       'missing required field spec.template.spec.containers[0].image'],
     ['CronJob', 'template', variant(VALID.CronJob, (o) => { o.spec.jobTemplate.spec.template.spec.containers[0].image = ''; }),
-      'missing required field spec.jobTemplate.spec.template.spec.containers[0].image'],
+      'spec.jobTemplate.spec.template.spec.containers[0].image must not be empty (the API server requires a value)'],
     ['Pod', 'whitespace', variant(VALID.Pod, (o) => { o.spec.containers[0].image = ' nginx:1.27'; }),
       'spec.containers[0].image has leading or trailing whitespace: " nginx:1.27"'],
   ])('%s without a usable image (%s) is refused', (_kind, _case, object, message) => {
