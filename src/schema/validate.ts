@@ -9,6 +9,7 @@ import { gvkKey } from './derive';
 import { explain } from './messages';
 import { nameViolations } from './names';
 import { podValidationViolations } from './pod-validation';
+import { crdApprovalViolations } from './crd-approval';
 import { NON_NULL_KEYWORD } from './server-rules';
 import { isNamespaced } from '../policy/kinds';
 import { suggest } from './suggest';
@@ -122,6 +123,7 @@ export class SchemaValidator {
         ...this.run(catalogue.definition(definition), object),
         ...nameViolations(object, gv.group, kind, isNamespaced(kind)),
         ...podValidationViolations(object),
+        ...crdApprovalViolations(object),
       ];
     }
     const crd = this.crds.get(key);

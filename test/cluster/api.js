@@ -101,7 +101,8 @@ class Client {
     const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
     if (!entry.namespaced) return `${base}/${entry.resource}`;
     const ns = namespace || (object.metadata && typeof object.metadata.namespace === 'string' && object.metadata.namespace) || 'default';
-    return `${base}/namespaces/${ns}/${entry.resource}`;
+    // encodeURIComponent: a namespace the server refuses (`Team A`, `../x`) still makes a well-formed request.
+    return `${base}/namespaces/${encodeURIComponent(ns)}/${entry.resource}`;
   }
 
   /** Creates a namespace with labels (or relabels an existing one). */

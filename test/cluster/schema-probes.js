@@ -42,7 +42,6 @@ const PROBES = [
   ['unknown field in metadata', { ...pod('meta-unknown'), metadata: { name: 'meta-unknown', namespace: 'schema-probes', lables: { a: 'b' } } }],
   ['apiVersion/kind pair 1.28 does not serve', { ...deployment('unserved', { containers: [{ name: 'a', image: 'a:1' }] }), apiVersion: 'extensions/v1beta1' }],
   ['unknown kind in a core group', { apiVersion: 'v1', kind: 'Widget', metadata: { name: 'w', namespace: 'schema-probes' } }],
-  ['unknown *.k8s.io group', { apiVersion: 'widgets.k8s.io/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'schema-probes' } }],
   ['a field from a later release (securityContext.appArmorProfile, 1.30)', pod('later-field', { securityContext: { appArmorProfile: { type: 'RuntimeDefault' } } })],
   ['Role rule without verbs', {
     apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'no-verbs', namespace: 'schema-probes' },
@@ -66,5 +65,28 @@ const PROBES = [
     replicas: -1, selector: { matchLabels: { app: 'n' } }, template: { metadata: { labels: { app: 'n' } }, spec: { containers: [{ name: 'a', image: 'a:1' }] } },
   } }],
 ].map(([label, object]) => ({ label: `probe: ${label}`, object: JSON.parse(JSON.stringify(object)) }));
+
+/*
+ * A group of *.k8s.io that 1.28 does not serve is a custom resource (its CRD installed), not a built-in kind that
+ * is "not served": both sides judge the Widget against the CRD installed with it. The CRD carries the API-approval
+ * annotation that protected groups need.
+ */
+const WIDGET_CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
+  metadata: { name: 'widgets.widgets.k8s.io', annotations: { 'api-approved.kubernetes.io': 'unapproved, cluster-suite probe' } },
+  spec: {
+    group: 'widgets.k8s.io', scope: 'Namespaced', names: { kind: 'Widget', listKind: 'WidgetList', plural: 'widgets', singular: 'widget' },
+    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+  },
+};
+PROBES.push(
+  { label: 'probe: unknown *.k8s.io group#1', object: WIDGET_CRD },
+  { label: 'probe: unknown *.k8s.io group#2', object: { apiVersion: 'widgets.k8s.io/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'schema-probes' }, spec: { size: 3 } } },
+  { label: 'probe: unknown *.k8s.io group#3', object: { apiVersion: 'widgets.k8s.io/v1', kind: 'Widget', metadata: { name: 'w2', namespace: 'schema-probes' }, spec: { size: 'big' } } },
+  { label: 'probe: a CRD of a protected group without its API-approval annotation', object: {
+    ...WIDGET_CRD, metadata: { name: 'gadgets.widgets.k8s.io' },
+    spec: { ...WIDGET_CRD.spec, names: { kind: 'Gadget', listKind: 'GadgetList', plural: 'gadgets', singular: 'gadget' } },
+  } },
+);
 
 module.exports = { PROBES };

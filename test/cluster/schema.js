@@ -92,9 +92,60 @@ async function serverVerdict(client, object) {
   return { accept: false, message: `HTTP ${r.status}: ${(r.json && r.json.message) || r.text.slice(0, 300)}` };
 }
 
-function ours(object, rules) {
-  const errors = lib.evaluate([{ object }], rules).filter((f) => f.severity === 'error');
+function ours(object, rules, crds) {
+  const errors = lib.evaluate([{ object }], rules, { crds }).filter((f) => f.severity === 'error');
   return { reject: errors.length > 0, findings: errors.map((f) => `${f.path || '(object)'}: ${f.message}`) };
+}
+
+/** True for an object of a group 1.28 does not serve as built-in (a custom resource, for our schema). */
+function customKind(object) {
+  if (!isObject(object) || typeof object.apiVersion !== 'string' || !object.apiVersion.includes('/')) return false;
+  const group = object.apiVersion.split('/')[0];
+  return !lib.evaluate([{ object }], lib.rulesForProfile('schema')).some((f) => /not served by Kubernetes/.test(f.message)) && /\./.test(group);
+}
+
+/** Creates the CRDs for real (those the server accepts), waits until each is Established, refreshes discovery. */
+async function installCrds(client, crds) {
+  const installed = [];
+  for (const crd of crds) {
+    const r = await client.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+    if (r.status !== 201) continue;
+    installed.push(crd.metadata.name);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const got = await client.request('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(crd.metadata.name)}`);
+      const conditions = (got.json && got.json.status && got.json.status.conditions) || [];
+      if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) break;
+      if (Date.now() > deadline) throw new Error(`CRD ${crd.metadata.name} not Established after 30 s`);
+      await new Promise((r2) => setTimeout(r2, 100));
+    }
+  }
+  // The API server serves a new CRD's resources a moment after Established; wait until discovery lists them.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const resources = await client.rediscover();
+    const missing = crds.filter((c) => installed.includes(c.metadata.name))
+      .flatMap((c) => c.spec.versions.filter((v) => v.served).map((v) => `${c.spec.group}/${v.name}/${c.spec.names.kind}`))
+      .filter((key) => !resources.has(key));
+    if (missing.length === 0) break;
+    if (Date.now() > deadline) throw new Error(`discovery does not list ${missing.join(', ')} 30 s after the CRDs were Established`);
+    await new Promise((r2) => setTimeout(r2, 200));
+  }
+  return installed;
+}
+
+/** Deletes the CRDs and waits until they are gone (another file may define a CRD of the same name). */
+async function removeCrds(client, names) {
+  for (const name of names) {
+    const at = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(name)}`;
+    await client.request('DELETE', at);
+    const deadline = Date.now() + 60_000;
+    while ((await client.request('GET', at)).status !== 404) {
+      if (Date.now() > deadline) throw new Error(`CRD ${name} still exists 60 s after its deletion`);
+      await new Promise((r2) => setTimeout(r2, 200));
+    }
+  }
+  await client.rediscover();
 }
 
 async function run({ client }) {
@@ -110,7 +161,38 @@ async function run({ client }) {
   }
   for (const ns of namespaces) await client.ensureNamespace(ns, {});
 
-  const results = await pool(subjects, 16, async (s) => ({ s, mine: ours(s.object, rules), theirs: await serverVerdict(client, s.object) }));
+  // Custom resources are judged with the CustomResourceDefinitions of their own file (group: the label before "#"),
+  // on both sides: ours gets them as `crds`, the server gets them installed for real (then removed), one file at a
+  // time, since two files may define the same CRD differently. A custom resource whose CRD is in no file cannot
+  // be compared (the server does not serve it) and is counted apart.
+  const groupOf = (s) => s.label.split('#')[0];
+  const isCrd = (o) => isObject(o) && o.kind === 'CustomResourceDefinition' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('apiextensions.k8s.io/');
+  const crdGroups = new Map();
+  for (const s of subjects) {
+    if (isCrd(s.object)) crdGroups.set(groupOf(s), [...(crdGroups.get(groupOf(s)) || []), s.object]);
+  }
+  const plain = subjects.filter((s) => !crdGroups.has(groupOf(s)));
+  const results = await pool(plain, 16, async (s) => ({ s, mine: ours(s.object, rules), theirs: await serverVerdict(client, s.object) }));
+  for (const [group, crds] of crdGroups) {
+    const members = subjects.filter((s) => groupOf(s) === group);
+    for (const s of members.filter((m) => isCrd(m.object))) results.push({ s, mine: ours(s.object, rules, crds), theirs: await serverVerdict(client, s.object) });
+    const installed = await installCrds(client, crds);
+    try {
+      for (const s of members.filter((m) => !isCrd(m.object))) results.push({ s, mine: ours(s.object, rules, crds), theirs: await serverVerdict(client, s.object) });
+    } finally {
+      await removeCrds(client, installed);
+    }
+  }
+  const notComparable = [];
+  for (let i = results.length - 1; i >= 0; i--) {
+    const { s, mine, theirs } = results[i];
+    if (!theirs.accept && /^no such resource/.test(theirs.message) && mine.findings.length === 0 && customKind(s.object)) {
+      notComparable.push(`${s.label}: ${theirs.message}`);
+      results.splice(i, 1);
+    }
+  }
+  tally.count('custom-resources-without-their-crd', notComparable.length);
+  for (const n of notComparable) console.log(`  not comparable (no CRD for it in its file): ${n}`);
   const used = new Set();
   const limited = [];
   for (const { s, mine, theirs } of results) {
