@@ -70,7 +70,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--config <file>', `the configuration file (default: ${CONFIG_FILE_NAME} in the working directory or the nearest folder above)`)
     .option('--exclude <glob>', 'skip files and folders matching this glob, relative to the working directory (repeatable)', collect, [])
     .option('--strict-inputs', 'refuse YAML and JSON files that are not Kubernetes objects (by default each is skipped with a notice)')
-    .option('-q, --quiet', 'list only errors (and no notices about skipped files)')
+    .option('-q, --quiet', 'the text report lists only errors, and skipped files get no notice (counts stay complete)')
     .action((paths: string[], opts: {
       profile?: Profile; format: CheckFormat; output?: string; failOn?: FailOn; crd?: string[]; allowEmpty?: boolean;
       config?: string; exclude: string[]; strictInputs?: boolean; quiet?: boolean;

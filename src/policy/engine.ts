@@ -3,10 +3,16 @@ import { formatPath } from './path';
 import { podViews } from './pod-spec';
 import { Finding, Manifest, ObjectRef, Rule, Severity, Target, Violation } from './rule';
 import { ALL_RULES } from './rules';
-import { AnnotatedSuppression, annotationSuppressions, Suppression, SuppressionPolicy } from './suppressions';
+import { LIST_CARRIER_RULE_ID, READING_DIFFERS_RULE_ID } from '../input/notes';
+import { AnnotatedSuppression, annotationSuppressions, Suppression, SUPPRESSION_EXPIRING_RULE_ID, SUPPRESSION_RULE_ID, SuppressionPolicy } from './suppressions';
 
 /** Rule id of findings about inputs that are not Kubernetes objects at all. */
 export const INVALID_OBJECT_RULE_ID = 'invalid-object';
+
+/** The engine's own findings: no annotation may suppress them (they are about the input and the suppressions). */
+const ENGINE_FINDING_IDS: ReadonlySet<string> = new Set([
+  INVALID_OBJECT_RULE_ID, SUPPRESSION_RULE_ID, SUPPRESSION_EXPIRING_RULE_ID, LIST_CARRIER_RULE_ID, READING_DIFFERS_RULE_ID,
+]);
 
 /** Builds the view a rule judges. Returns undefined for values that are not Kubernetes objects. */
 export function toTarget(object: unknown): Target | undefined {
@@ -45,10 +51,15 @@ function refOf(target: Target | undefined, object: unknown): ObjectRef {
   };
 }
 
-function matches(suppression: Suppression, ref: ObjectRef, path: string): boolean {
+/**
+ * Whether a code suppression or an exemption covers a finding. For an exemption, a Namespace object is in its own
+ * namespace (as an admission binding's namespaceSelector selects the Namespace object itself).
+ */
+function matches(suppression: Suppression, ref: ObjectRef, path: string, exemption = false): boolean {
+  const namespace = exemption && ref.kind === 'Namespace' && ref.apiVersion === 'v1' ? ref.name : ref.namespace;
   return (suppression.kind === undefined || suppression.kind === ref.kind)
     && (suppression.name === undefined || suppression.name === ref.name)
-    && (suppression.namespace === undefined || suppression.namespace === ref.namespace)
+    && (suppression.namespace === undefined || suppression.namespace === namespace)
     && (suppression.path === undefined || path === suppression.path || path.startsWith(`${suppression.path}.`)
       || path.startsWith(`${suppression.path}[`));
 }
@@ -245,7 +256,7 @@ function applySuppressions(
   ];
   const inForce: SuppressionInForce[] = [];
   targets.forEach((target, index) => {
-    const annotated = target ? annotationSuppressions(target.object as JsonObject, knownRuleIds, options.suppressionPolicy) : undefined;
+    const annotated = target ? annotationSuppressions(target.object as JsonObject, knownRuleIds, options.suppressionPolicy, ENGINE_FINDING_IDS) : undefined;
     const used = new Map<string, number>();
     const findings = perObject[index].map((finding) => {
       const own: AnnotatedSuppression | undefined = annotated?.suppressions.get(finding.ruleId);
@@ -253,7 +264,7 @@ function applySuppressions(
         used.set(finding.ruleId, (used.get(finding.ruleId) ?? 0) + 1);
         return { ...finding, suppressed: true, suppressionReason: own.reason };
       }
-      const match = given.find((g) => g.s.ruleId === finding.ruleId && matches(g.s, finding.object, finding.path));
+      const match = given.find((g) => g.s.ruleId === finding.ruleId && matches(g.s, finding.object, finding.path, g.source === 'config'));
       if (!match) {
         return finding;
       }

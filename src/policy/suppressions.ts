@@ -144,7 +144,18 @@ export interface AnnotatedSuppression {
  * Problems with a suppression (annotation or code) that governance decides, before its reason is looked at:
  * an unknown rule (with "did you mean"), a forbidden rule. Undefined when it may stand.
  */
-export function governanceProblem(ruleId: string, knownRuleIds: ReadonlySet<string>, policy: SuppressionPolicy): { message: string; remediation: string } | undefined {
+export function governanceProblem(
+  ruleId: string,
+  knownRuleIds: ReadonlySet<string>,
+  policy: SuppressionPolicy,
+  engineRuleIds: ReadonlySet<string> = new Set(),
+): { message: string; remediation: string } | undefined {
+  if (engineRuleIds.has(ruleId)) {
+    return {
+      message: `suppression names the engine finding "${ruleId}", which no suppression can silence`,
+      remediation: `Fix what ${ruleId} reports (it is about the input or its suppressions, not a risk to accept), and remove the annotation.`,
+    };
+  }
   if (!knownRuleIds.has(ruleId)) {
     const near = suggest(ruleId, knownRuleIds);
     return {
@@ -165,7 +176,12 @@ export function governanceProblem(ruleId: string, knownRuleIds: ReadonlySet<stri
  * The suppressions written as annotations on an object, and the problems with malformed, unknown, forbidden,
  * expired or soon expiring ones. A suppression with a problem that is an error suppresses nothing.
  */
-export function annotationSuppressions(object: JsonObject, knownRuleIds: ReadonlySet<string>, policy: SuppressionPolicy = {}): {
+export function annotationSuppressions(
+  object: JsonObject,
+  knownRuleIds: ReadonlySet<string>,
+  policy: SuppressionPolicy = {},
+  engineRuleIds: ReadonlySet<string> = new Set(),
+): {
   suppressions: Map<string, AnnotatedSuppression>;
   problems: Array<Violation & { ruleId: string }>;
 } {
@@ -181,7 +197,7 @@ export function annotationSuppressions(object: JsonObject, knownRuleIds: Readonl
     }
     const ruleId = key.slice(SUPPRESSION_ANNOTATION_PREFIX.length);
     const path: Path = ['metadata', 'annotations', key];
-    const governed = governanceProblem(ruleId, knownRuleIds, policy);
+    const governed = governanceProblem(ruleId, knownRuleIds, policy, engineRuleIds);
     if (governed) {
       problems.push({ ruleId: SUPPRESSION_RULE_ID, severity: 'error', path, ...governed });
       continue;

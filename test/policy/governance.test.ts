@@ -150,4 +150,15 @@ describe('reasons and expiry, as functions', () => {
     expect(exempt.findings.find((f) => f.ruleId === 'pss-baseline-privileged')).toMatchObject({ suppressed: true, suppressionReason: 'exemption: CSI node plugin, reviewed in SEC-4' });
     expect(exempt.suppressions.find((s) => s.source === 'config')).toMatchObject({ ruleId: 'pss-baseline-privileged', selector: { namespace: 'ops', name: 'agent' }, findings: 1 });
   });
+
+  test('an exemption by namespace covers the Namespace object itself, as the admission binding\'s namespaceSelector does', () => {
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'monitoring' } };
+    const rules = rulesForProfile('hardened').filter((r) => r.id === 'namespace-psa-labels');
+    expect(evaluateRun([{ object: ns }], rules).findings.filter((f) => isFailing(f))).toHaveLength(1);
+    const exempt = evaluateRun([{ object: ns }], rules, { exemptions: [{ ruleId: 'namespace-psa-labels', namespace: 'monitoring', reason: 'legacy namespace, migrating in OPS-77' }] });
+    expect(exempt.findings.filter((f) => isFailing(f))).toEqual([]);
+    // A code suppression keeps the object's own namespace (none, for a Namespace).
+    const code = evaluateRun([{ object: ns }], rules, { suppressions: [{ ruleId: 'namespace-psa-labels', namespace: 'monitoring', reason: 'legacy namespace, migrating in OPS-77' }] });
+    expect(code.findings.filter((f) => isFailing(f))).toHaveLength(1);
+  });
 });

@@ -44,10 +44,13 @@ describe('suppressions', () => {
     expect(near.find((f) => f.ruleId === SUPPRESSION_RULE_ID)!.message).toBe('suppression names unknown rule "pss-baseline-privilegd"; did you mean pss-baseline-privileged?');
   });
 
-  test('engine findings cannot be suppressed: suppression-invalid is not a rule an annotation may name', () => {
-    const findings = evaluate([{ object: pod({ [SUPPRESSION_ANNOTATION_PREFIX + SUPPRESSION_RULE_ID]: 'a perfectly good reason' }) }], rulesForProfile('pss-baseline'));
-    expect(findings.find((f) => f.ruleId === SUPPRESSION_RULE_ID)).toMatchObject({ severity: 'error', message: 'suppression names unknown rule "suppression-invalid"' });
-  });
+  test.each([SUPPRESSION_RULE_ID, 'suppression-expiring', 'invalid-object', 'input-reading-differs', 'input-list-carrier'])(
+    'the engine finding %s cannot be suppressed', (id) => {
+      const findings = evaluate([{ object: pod({ [SUPPRESSION_ANNOTATION_PREFIX + id]: 'a perfectly good reason' }) }], rulesForProfile('pss-baseline'));
+      expect(findings.find((f) => f.ruleId === SUPPRESSION_RULE_ID)).toMatchObject({
+        severity: 'error', message: `suppression names the engine finding "${id}", which no suppression can silence`,
+      });
+    });
 
   test('suppressions given in code match by rule, object and path', () => {
     const rules = rulesForProfile('pss-baseline');
