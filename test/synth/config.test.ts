@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
+import { HardenedAdmission } from '../../src/admission';
 import { CONFIG_ENV } from '../../src/config/config';
 import { SUPPRESSION_ANNOTATION_PREFIX } from '../../src/policy/suppressions';
 import { hardenApp, HardenedApp, SynthReport } from '../../src/synth';
@@ -98,5 +99,21 @@ describe('HardenedApp and hardenApp read .cdk8s-hardened.yaml', () => {
         process.env[CONFIG_ENV] = saved;
       }
     }
+  });
+
+  test('HardenedAdmission inside the app follows the same configuration: rules and exemptions', () => {
+    const file = config('rules:\n  exclude: [pss-baseline-sysctls]\nexemptions:\n  - rule: pss-baseline-host-namespaces\n    namespace: monitoring\n    reason: node exporter reads host network metrics\n');
+    const app = new HardenedApp({ outdir: tmpdir(), config: file, onReport: () => undefined });
+    const chart = new Chart(app, 'admission');
+    const admission = new HardenedAdmission(chart, 'policies', { profile: 'pss-baseline' });
+    const objects = admission.apiObjects.map((o) => o.toJson());
+    const names = objects.map((o) => o.metadata.name);
+    expect(names).toContain('cdk8s-hardened-pss-baseline-privileged');
+    expect(names).not.toContain('cdk8s-hardened-pss-baseline-sysctls');
+    const binding = objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === 'cdk8s-hardened-pss-baseline-host-namespaces');
+    expect(binding.spec.matchResources.namespaceSelector.matchExpressions[0].values).toEqual(['kube-system', 'monitoring']);
+    // Outside a configured app, the profile's rules and no exemptions.
+    const plain = new HardenedAdmission(new Chart(new App(), 'a'), 'policies', { profile: 'pss-baseline' });
+    expect(plain.apiObjects.map((o) => o.toJson().metadata.name)).toContain('cdk8s-hardened-pss-baseline-sysctls');
   });
 });
