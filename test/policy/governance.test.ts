@@ -78,6 +78,14 @@ describe('suppression governance (test/fixtures/governance, clock fixed at 2027-
     expect((await check('expiring.yaml', ['--fail-on', 'warning'])).code).toBe(1);
   });
 
+  test('expiryWarningDays is honoured: 20 days out warns by default (30) and not with the fixture\'s 14', async () => {
+    const now = () => new Date('2027-02-18T00:00:00Z');
+    const withConfig = await cli(['check', '--profile', 'pss-baseline', '--config', CONFIG, '--format', 'json', join(DIR, 'expiring.yaml')], { now });
+    expect(problem(JSON.parse(withConfig.stdout))).toEqual([]);
+    const byDefault = await cli(['check', '--profile', 'pss-baseline', '--format', 'json', join(DIR, 'expiring.yaml')], { now, cwd: ROOT });
+    expect(problem(JSON.parse(byDefault.stdout)).map((f) => f.message)).toEqual(['suppression of "pss-baseline-host-namespaces" expires on 2027-03-10 (in 20 days)']);
+  });
+
   test('the clock decides expiry: the same file is fine a month earlier and expired a day after', async () => {
     const earlier = await cli(['check', '--profile', 'pss-baseline', '--config', CONFIG, '--format', 'json', join(DIR, 'expiring.yaml')], { now: () => new Date('2027-01-01T00:00:00Z') });
     expect(problem(JSON.parse(earlier.stdout))).toEqual([]);
