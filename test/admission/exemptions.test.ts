@@ -1,4 +1,4 @@
-import { writeFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { AdmissionObject, exemptionExpression, generateAdmissionPolicies } from '../../src/admission/generate';
 import { cli, scratch } from '../cli/helpers';
@@ -69,6 +69,18 @@ describe('admission: exemptions of the configuration, so the cluster and CI agre
 
   test('a Pod exemption is the object alone (Pods own nothing)', () => {
     expect(exemptionExpression({ rule: RULE, kind: 'Pod', name: 'a.b' })).toBe("(object.kind == 'Pod' && (has(object.metadata.name) ? object.metadata.name : '') == 'a.b')");
+  });
+
+  test('rules.severity of the configuration: a rule demoted to warning warns instead of denying', async () => {
+    const dir = tmp.dir();
+    writeFileSync(join(dir, '.cdk8s-hardened.yaml'), `profile: pss-baseline\nrules:\n  severity:\n    ${RULE}: warning\n`);
+    const result = await cli(['admission', '--output', join(dir, 'out.yaml')], { cwd: dir });
+    expect(result.code).toBe(0);
+    const text = readFileSync(join(dir, 'out.yaml'), 'utf8');
+    const binding = text.split('\n---\n').find((d) => d.includes('kind: ValidatingAdmissionPolicyBinding') && d.includes(`name: cdk8s-hardened-${RULE}\n`))!;
+    expect(binding).toMatch(/validationActions:\n\s+- Warn\n/);
+    const other = text.split('\n---\n').find((d) => d.includes('kind: ValidatingAdmissionPolicyBinding') && d.includes('name: cdk8s-hardened-pss-baseline-privileged\n'))!;
+    expect(other).toMatch(/validationActions:\n\s+- Deny\n/);
   });
 
   test('the admission command reads the configuration: profile, rules.exclude and exemptions', async () => {
