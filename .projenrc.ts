@@ -65,6 +65,16 @@ const synth = project.addTask('synth', {
 synth.spawn(project.compileTask);
 synth.exec('node lib/cli/main.js synth examples/reference/main.ts --out dist');
 
+// The cluster suite: a real kube-apiserver 1.28 (+ etcd, built from test/oracle/cluster into the same cache) judges
+// what our rules judge: Pod Security Admission, strict schema, the admission policies, the reference scenario.
+// It needs go (and kubectl for the reference scenario); `.ci/run` runs it when go is on PATH.
+const testCluster = project.addTask('test:cluster', {
+  description: 'Prove the rules against a real Kubernetes 1.28 API server built with Go (needs go; see test/cluster/run.js)',
+  env: { CDK8S_CHECK_UPGRADE: 'false' },
+});
+testCluster.spawn(synth);
+testCluster.exec('node test/cluster/run.js', { receiveArgs: true });
+
 // docs/rules.md is generated from the rule catalogue; a test fails when it is not current.
 const docs = project.addTask('docs', { description: 'Regenerate docs/rules.md from the rule catalogue' });
 docs.spawn(project.compileTask);

@@ -181,7 +181,7 @@ function main() {
       const subject = { ms: median(pairs.map((p) => p[0].ms)), peakRssMb: Math.max(...pairs.map((p) => p[0].peakRssMb)) };
       const floor = { ms: median(pairs.map((p) => p[1].ms)), peakRssMb: Math.max(...pairs.map((p) => p[1].peakRssMb)) };
       const ratio = median(pairs.map(([a, b]) => a.ms / b.ms));
-      checks[count] = { subject, floor, ratio };
+      checks[count] = { subject, floor, ratio, file };
       say(`check  ${count} objects: cdk8s-hardened check --profile hardened ${subject.ms.toFixed(0)} ms vs js-yaml loadAll ${floor.ms.toFixed(0)} ms `
         + `= ${ratio.toFixed(2)}x (whole processes, median of ${pairCount} pairs); ${(count / (subject.ms / 1000)).toFixed(0)} objects/s; `
         + `peak RSS ${subject.peakRssMb.toFixed(0)} MB (floor ${floor.peakRssMb.toFixed(0)} MB)`);
@@ -193,6 +193,10 @@ function main() {
     writeFileSync(oneFile, mixedObjects(12).map((o) => YAML.stringify(o)).join('---\n'));
     const cold = coldStart(oneFile, quick ? 3 : 5);
     say(`check  cold start (node lib/cli/main.js check, 12 objects): ${cold.toFixed(0)} ms`);
+    // Peers on the same corpora (full bench, when go is on PATH): kubeconform -strict against schemas written from our
+    // vendored 1.28 definitions; see bench/peers.js.
+    const peers = quick ? { lines: [], figures: {} } : require('./peers').runPeers(checkSizes.map((c) => [c, checks[c].file]), pairCount);
+    peers.lines.forEach(say);
     let many;
     if (!quick) {
       // 200,000 small documents in one file: read and judged without error (once a stack overflow).
@@ -244,6 +248,7 @@ function main() {
       check_ratio: Number(checkRatio.toFixed(3)),
       ...(checks[20000] ? { check_ratio_20k: Number(checks[20000].ratio.toFixed(3)), check_peak_rss_mb_20k: Math.round(checks[20000].subject.peakRssMb) } : {}),
       ...(many ? { check_200k_documents_ms: Math.round(many.ms) } : {}),
+      ...peers.figures,
       check_objects_per_s: Math.round(objectsPerS),
       synth_cli_ratio: Number(cliRatio.toFixed(3)),
       peak_rss_mb: Math.round(peak),
@@ -259,7 +264,8 @@ function main() {
 function writeResults(lines, result) {
   const cpu = os.cpus();
   const machine = `${cpu.length} x ${cpu[0] ? cpu[0].model.trim() : 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, `
-    + `${os.type()} ${os.release()}, Node ${process.version}`;
+    + `${os.type()} ${os.release()}, Node ${process.version}; load average at the end (1 / 5 / 15 min) `
+    + `${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}${os.loadavg()[1] > cpu.length ? ': other work shared the cores, so the figures are noisier than usual' : ''}`;
   const body = [
     '# Benchmark results',
     '',

@@ -2,7 +2,7 @@ export * from './version';
 export * from './policy/rule';
 export * from './policy/path';
 export * from './policy/pod-spec';
-export { evaluate, evaluateRun, Evaluation, isFailing, toTarget, INVALID_OBJECT_RULE_ID, EvaluateOptions, SuppressionInForce } from './policy/engine';
+export { evaluate, evaluateRun, Evaluation, isFailing, toTarget, INVALID_OBJECT_RULE_ID, UNJUDGEABLE_POD_RULE_ID, EvaluateOptions, SuppressionInForce } from './policy/engine';
 export * from './policy/suppressions';
 export * from './policy/packs';
 export { ALL_RULES } from './policy/rules';

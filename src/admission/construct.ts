@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { configuredRules } from '../config/config';
-import { rulesForProfile } from '../policy/packs';
+import { checkProfile, rulesForProfile } from '../policy/packs';
 import { SynthGuard } from '../synth/hardened-app';
 import { AdmissionObject, AdmissionOptions, generateAdmissionPolicies, NotExpressibleRule, notExpressibleRules } from './generate';
 
@@ -21,6 +21,7 @@ export class HardenedAdmission extends Construct {
 
   constructor(scope: Construct, id: string, props: HardenedAdmissionProps) {
     super(scope, id);
+    checkProfile(props?.profile, `HardenedAdmission "${id}": props.profile`);
     // Inside a HardenedApp (or a hardenApp'd App) that read .cdk8s-hardened.yaml, the policies follow the same
     // configuration as synth: its rules and exemptions, unless the props give their own.
     const root = this.node.root;

@@ -1,4 +1,4 @@
-import { rulesForProfile } from '../policy/packs';
+import { checkProfile, rulesForProfile } from '../policy/packs';
 import { Profile, Rule, Severity } from '../policy/rule';
 import { ALL_RULES } from '../policy/rules';
 import { KUBERNETES_VERSION } from '../version';
@@ -217,6 +217,8 @@ function actionsFor(severity: Severity, actions: readonly ValidationAction[], fa
  * with {@link notExpressibleRules} (formatAdmissionYaml prints them).
  */
 export function generateAdmissionPolicies(options: AdmissionOptions, catalogue: readonly Rule[] = ALL_RULES): AdmissionObject[] {
+  // Fail closed: no profile, or a misspelled one, would otherwise emit no policy at all.
+  checkProfile(options.profile, 'profile');
   const apiVersion = admissionApiVersion(options.kubernetesVersion ?? KUBERNETES_VERSION);
   const actions = checkActions(options.validationActions ?? ['Deny']);
   const failOn = options.failOn ?? 'error';

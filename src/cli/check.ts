@@ -126,9 +126,17 @@ export class Progress {
 
 /** Wraps rules so each call reports progress; the findings are exactly those of the rules themselves. */
 function counted(rules: readonly Rule[], objects: number, tick: (n: number) => void): Rule[] {
-  return rules.map((rule): Rule => (rule.scope === 'object'
-    ? Object.create(rule, { check: { value: (target: Parameters<typeof rule.check>[0]) => { tick(1); return rule.check(target); } } })
-    : Object.create(rule, { checkSet: { value: (targets: Parameters<typeof rule.checkSet>[0]) => { tick(objects); return rule.checkSet(targets); } } })));
+  const count = (rule: Rule): Rule => {
+    if (rule.scope === 'set') {
+      return Object.create(rule, { checkSet: { value: (...args: Parameters<typeof rule.checkSet>) => { tick(objects); return rule.checkSet(...args); } } });
+    }
+    const forSet = rule.forSet;
+    return Object.create(rule, {
+      check: { value: (target: Parameters<typeof rule.check>[0]) => { tick(1); return rule.check(target); } },
+      ...(forSet ? { forSet: { value: (...args: Parameters<typeof forSet>) => count(forSet.apply(rule, args)) } } : {}),
+    });
+  };
+  return rules.map(count);
 }
 
 export interface CheckOptions {
@@ -176,10 +184,13 @@ export function renderReport(report: Report, format: CheckFormat, rules: readonl
   }
 }
 
-/** Replaces the pack's schema rule with one that also knows the CRDs in `files`. */
-function withCrds(rules: Rule[], files: readonly string[] | undefined, io: CliIo): Rule[] {
+/**
+ * Replaces the pack's schema rule with one that also knows the CRDs in `files` (a CRD that cannot be used is a usage
+ * error), and returns those CRDs for the rules that learn the scope of custom kinds from them.
+ */
+function withCrds(rules: Rule[], files: readonly string[] | undefined, io: CliIo): { rules: Rule[]; crds: unknown[] } {
   if (!files || files.length === 0) {
-    return rules;
+    return { rules, crds: [] };
   }
   const crds = loadInputs(files, io.readStdin, {}).manifests.map((m) => m.object);
   let schemaRule: Rule;
@@ -191,7 +202,7 @@ function withCrds(rules: Rule[], files: readonly string[] | undefined, io: CliIo
     }
     throw error;
   }
-  return rules.map((rule) => (rule.id === SCHEMA_RULE_ID ? schemaRule : rule));
+  return { rules: rules.map((rule) => (rule.id === SCHEMA_RULE_ID ? schemaRule : rule)), crds };
 }
 
 /**
@@ -236,7 +247,8 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
       throw new InputError(`${inputs.files.join(', ') || paths.join(', ')}: no Kubernetes objects${skipped} (empty input most often means a renderer failed; `
         + 'pass --allow-empty if nothing is expected)');
     }
-    rules = configuredRules(config, withCrds(rulesForProfile(profile), options.crds, io));
+    const known = withCrds(rulesForProfile(profile), options.crds, io);
+    rules = configuredRules(config, known.rules);
     let judged = rules;
     if (io.stderrIsTTY && (manifests.length > PROGRESS_MIN_OBJECTS || inputs.files.length > PROGRESS_MIN_FILES)) {
       const total = rules.length * manifests.length;
@@ -247,6 +259,7 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
       });
     }
     const { findings, suppressions } = evaluateRun(manifests, judged, {
+      crds: known.crds,
       exemptions: exemptionSuppressions(config),
       suppressionPolicy: suppressionPolicy(config, options.now ?? new Date()),
     });

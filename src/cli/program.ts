@@ -1,5 +1,6 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { escapeControls, InputError } from '../input/parse';
+import { UnknownProfileError } from '../policy/packs';
 import { Profile, PROFILES } from '../policy/rule';
 import { KUBERNETES_VERSION } from '../version';
 import {
@@ -42,6 +43,21 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/**
+ * `--profile`: the allowed profiles in the help text, and an unknown one refused with "did you mean" (commander's
+ * own choice check lists the choices but guesses none).
+ */
+function profileOption(description: string, allowed: readonly Profile[] = PROFILES): Option {
+  return new Option('--profile <profile>', description).choices(allowed).argParser((value: string) => {
+    if (!(allowed as readonly string[]).includes(value)) {
+      const guess = /\(did you mean ([^?]+)\?\)/.exec(new UnknownProfileError(value).message)?.[1];
+      const meant = guess !== undefined && (allowed as readonly string[]).includes(guess) ? ` (unknown profile "${value}": did you mean ${guess}?)` : '';
+      throw new InvalidArgumentError(`Allowed choices are ${allowed.join(', ')}.${meant}`);
+    }
+    return value;
+  });
+}
+
 /** Runs the `cdk8s-hardened` command line; resolves to the exit code (0 pass, 1 failing findings, 2 bad input or usage). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = EXIT_OK;
@@ -61,7 +77,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program.command('check')
     .description('check Kubernetes YAML/JSON files and folders (multi-document; "-" reads stdin)')
     .argument('<paths...>', 'files, folders (searched recursively for .yaml, .yml, .json) or - for stdin')
-    .addOption(new Option('--profile <profile>', 'rule pack (default: the configuration\'s, else hardened)').choices(PROFILES))
+    .addOption(profileOption('rule pack (default: the configuration\'s, else hardened)'))
     .addOption(new Option('--format <format>', 'report format').choices(CHECK_FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to this file (atomically) instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1; default: the configuration\'s, else error)').choices(FAIL_ON))
@@ -97,7 +113,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('run a cdk8s app, judge every object it synthesizes and write a GitOps tree (nothing on failure)')
     .argument('[app-entry]', 'the app: a .ts/.js file or a project folder (default: cdk8s.yaml app, main.ts, src/main.ts, lib/main.js)')
     .option('--out <dir>', 'output folder, replaced atomically', 'dist')
-    .addOption(new Option('--profile <profile>', 'rule pack (default: the configuration\'s, else hardened)').choices(PROFILES))
+    .addOption(profileOption('rule pack (default: the configuration\'s, else hardened)'))
     .option('--config <file>', `the configuration file (default: ${CONFIG_FILE_NAME} in the working directory or the nearest folder above)`)
     .action(async (entry: string | undefined, opts: { out: string; profile?: Profile; config?: string }) => {
       const cwd = io.cwd ?? process.cwd();
@@ -109,7 +125,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   program.command('admission')
     .description('print ValidatingAdmissionPolicy manifests that make the cluster enforce the rules of a profile')
-    .addOption(new Option('--profile <profile>', 'rule pack (default: the configuration\'s, else hardened)').choices(PROFILES.filter((p) => p !== 'schema')))
+    .addOption(profileOption('rule pack (default: the configuration\'s, else hardened)', PROFILES.filter((p) => p !== 'schema')))
     .option('--config <file>', `the configuration file whose profile, rules and exemptions the policies follow (default: ${CONFIG_FILE_NAME} found upwards)`)
     .option('--kubernetes-version <version>', 'target version: v1beta1 policies for 1.28/1.29, v1 from 1.30', KUBERNETES_VERSION)
     .option('--validation-actions <actions>', 'binding actions for error rules: Deny, Warn, Audit (comma-separated)', 'Deny')
@@ -125,7 +141,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program.command('rules')
     .description('list the rules (grouped by area), or explain one')
     .argument('[rule-id]', 'the rule to explain')
-    .addOption(new Option('--profile <profile>', 'only the rules of this pack').choices(PROFILES))
+    .addOption(profileOption('only the rules of this pack'))
     .addOption(new Option('--format <format>', 'output format (markdown: docs/rules.md)').choices(RULES_FORMATS).default('text'))
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
     .action((id: string | undefined, opts: { profile?: Profile; format: RulesFormat; output?: string }) => {

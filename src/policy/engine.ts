@@ -1,7 +1,8 @@
 import { isObject, JsonObject, objectField, stringField } from './json';
 import { formatPath } from './path';
-import { podViews } from './pod-spec';
-import { Finding, Manifest, ObjectRef, Rule, Severity, Target, Violation } from './rule';
+import { podSpecProblems, podViews } from './pod-spec';
+import { Finding, Manifest, ObjectRef, Profile, Rule, RuleContext, Severity, Target, Violation } from './rule';
+import { rulesForProfile } from './packs';
 import { ALL_RULES } from './rules';
 import { LIST_CARRIER_RULE_ID, READING_DIFFERS_RULE_ID } from '../input/notes';
 import { AnnotatedSuppression, annotationSuppressions, Suppression, SUPPRESSION_EXPIRING_RULE_ID, SUPPRESSION_RULE_ID, SuppressionPolicy } from './suppressions';
@@ -9,9 +10,17 @@ import { AnnotatedSuppression, annotationSuppressions, Suppression, SUPPRESSION_
 /** Rule id of findings about inputs that are not Kubernetes objects at all. */
 export const INVALID_OBJECT_RULE_ID = 'invalid-object';
 
+/** Rule id of findings about Pods and workloads whose pod spec cannot be read (reported in every profile). */
+export const UNJUDGEABLE_POD_RULE_ID = 'pod-spec-unjudgeable';
+
+export const UNJUDGEABLE_POD_REMEDIATION = 'Give the object the apiVersion that serves its kind (apps/v1 Deployment, batch/v1 Job, v1 Pod) '
+  + 'and the shape Kubernetes requires: an object at spec (and spec.template.spec), lists of objects at containers, '
+  + 'initContainers, ephemeralContainers and volumes, and objects at securityContext.';
+
 /** The engine's own findings: no annotation may suppress them (they are about the input and the suppressions). */
 const ENGINE_FINDING_IDS: ReadonlySet<string> = new Set([
   INVALID_OBJECT_RULE_ID, SUPPRESSION_RULE_ID, SUPPRESSION_EXPIRING_RULE_ID, LIST_CARRIER_RULE_ID, READING_DIFFERS_RULE_ID,
+  UNJUDGEABLE_POD_RULE_ID,
 ]);
 
 /** Builds the view a rule judges. Returns undefined for values that are not Kubernetes objects. */
@@ -67,6 +76,12 @@ function matches(suppression: Suppression, ref: ObjectRef, path: string, exempti
 export interface EvaluateOptions {
   /** Suppressions given in code, in addition to those annotated on objects. */
   readonly suppressions?: readonly Suppression[];
+  /**
+   * CustomResourceDefinitions known besides those in the object set (`--crd` files): rules learn the schema and the
+   * scope of custom kinds from these and from every CustomResourceDefinition among the manifests.
+   * @default - only the CustomResourceDefinitions among the manifests
+   */
+  readonly crds?: readonly unknown[];
   /** Exemptions of the configuration file (the platform team's), applied like code suppressions. */
   readonly exemptions?: readonly Suppression[];
   /** What the configuration decides about annotated suppressions: forbidden rules, reason pattern, expiry (with the clock). */
@@ -98,17 +113,23 @@ export interface Evaluation {
   readonly suppressions: SuppressionInForce[];
 }
 
+/** True for an apiextensions.k8s.io CustomResourceDefinition (any version). */
+function isCrd(target: Target): boolean {
+  return target.kind === 'CustomResourceDefinition' && target.apiVersion.startsWith('apiextensions.k8s.io/');
+}
+
 /**
- * Runs `rules` over every manifest and returns the findings in a stable order: by object (input order),
- * then by rule (catalogue order), then in the order the rule reported them. A rule that throws is
+ * Runs `rules` (or the rules of a profile) over every manifest and returns the findings in a stable order: by object
+ * (input order), then by rule (catalogue order), then in the order the rule reported them. A rule that throws is
  * reported as an error finding on that object, never as a silent pass.
  */
-export function evaluate(manifests: readonly Manifest[], rules: readonly Rule[], options: EvaluateOptions = {}): Finding[] {
-  return evaluateRun(manifests, rules, options).findings;
+export function evaluate(manifests: readonly Manifest[], rulesOrProfile: readonly Rule[] | Profile, options: EvaluateOptions = {}): Finding[] {
+  return evaluateRun(manifests, rulesOrProfile, options).findings;
 }
 
 /** `evaluate`, with the suppressions in force (annotations, code suppressions and exemptions) beside the findings. */
-export function evaluateRun(manifests: readonly Manifest[], rules: readonly Rule[], options: EvaluateOptions = {}): Evaluation {
+export function evaluateRun(manifests: readonly Manifest[], rulesOrProfile: readonly Rule[] | Profile, options: EvaluateOptions = {}): Evaluation {
+  const rules = resolveRules(rulesOrProfile);
   // A suppression may name any rule of the catalogue, even one outside the pack being run.
   const knownRuleIds = new Set([...ALL_RULES, ...rules].map((r) => r.id));
   const targets = manifests.map((m) => toTarget(m.object));
@@ -144,6 +165,11 @@ export function evaluateRun(manifests: readonly Manifest[], rules: readonly Rule
         path: [],
         message: 'document is not a Kubernetes object (it needs an apiVersion and a kind)',
       });
+      return;
+    }
+    // A pod-bearing object that no pod rule can read would pass them all: an error in every profile instead.
+    for (const problem of podSpecProblems(target.object)) {
+      emit(index, UNJUDGEABLE_POD_RULE_ID, 'error', UNJUDGEABLE_POD_REMEDIATION, problem);
     }
   });
 
@@ -186,7 +212,17 @@ export function evaluateRun(manifests: readonly Manifest[], rules: readonly Rule
   });
   const applies = (rule: Rule, kind: string) => rule.scope !== 'object' || !rule.kinds || rule.kinds.includes(kind);
 
-  for (const rule of rules) {
+  const context: RuleContext = { crds: [...(options.crds ?? []), ...liveTargets.filter(isCrd).map((t) => t.object)] };
+  for (const given of rules) {
+    let rule: Rule = given;
+    if (given.scope === 'object' && given.forSet) {
+      try {
+        rule = given.forSet(liveTargets, context);
+      } catch (error) {
+        liveIndex.forEach((index) => emit(index, given.id, given.severity, given.remediation, crashed(given, error)));
+        continue;
+      }
+    }
     if (rule.scope === 'object') {
       for (const [kind, group] of byKind) {
         if (!applies(rule, kind)) {
@@ -219,7 +255,7 @@ export function evaluateRun(manifests: readonly Manifest[], rules: readonly Rule
       });
     } else {
       try {
-        for (const v of rule.checkSet(liveTargets)) {
+        for (const v of rule.checkSet(liveTargets, context)) {
           emit(liveIndex[v.index], rule.id, rule.severity, rule.remediation, v);
         }
       } catch (error) {
@@ -297,6 +333,22 @@ function applySuppressions(
     inForce.push({ ruleId, reason, source: g.source, selector, findings: g.count });
   }
   return { findings: out, suppressions: inForce };
+}
+
+/**
+ * The rules to run: a profile name is looked up (an unknown one throws, with "did you mean"); anything that is not
+ * a list of rules throws, so a typo in JavaScript never turns into an empty, passing rule set.
+ */
+function resolveRules(rulesOrProfile: readonly Rule[] | Profile): readonly Rule[] {
+  if (!Array.isArray(rulesOrProfile)) {
+    return rulesForProfile(rulesOrProfile as Profile); // throws for anything that is not a profile name
+  }
+  const bad = (rulesOrProfile as readonly unknown[]).findIndex((r) => !isObject(r) || typeof r.id !== 'string'
+    || (r.scope === 'object' ? typeof r.check !== 'function' : r.scope !== 'set' || typeof r.checkSet !== 'function'));
+  if (bad >= 0) {
+    throw new TypeError(`evaluate: rules[${bad}] is not a rule (it needs an id, a scope and a check function)`);
+  }
+  return rulesOrProfile;
 }
 
 /** True when a finding should fail a run: an unsuppressed error (or warning, with `failOn: 'warning'`). */

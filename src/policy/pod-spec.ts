@@ -114,3 +114,71 @@ export function podViews(object: JsonObject): PodView[] {
       || (kind === 'Pod' && ['Never', 'OnFailure'].includes(stringField(spec, 'restartPolicy') ?? '')),
   }];
 }
+
+/** The API groups whose kinds are Kubernetes' own: a pod-bearing kind named in one of them must be one we read. */
+const BUILTIN_WORKLOAD_GROUPS = new Set(['', 'core', 'apps', 'extensions', 'batch']);
+
+/** A value that is given (not absent, not null) but is not an object. */
+function notAnObject(value: unknown): boolean {
+  return value !== undefined && value !== null && !isObject(value);
+}
+
+/**
+ * Why the pod spec of a Pod or workload cannot be judged, or an empty list when it can. Every pod rule reads the
+ * spec through {@link podViews}, which finds nothing in a `v1 Deployment` (the kind lives in apps), a Pod whose
+ * `spec` is a list, or a container list that is not a list: without this, every such object would pass every
+ * pod rule. The engine reports each problem as an error in every profile (fail closed). Kinds of other groups
+ * (`example.com/v1 Deployment`) are custom resources, not pod-bearing objects.
+ */
+export function podSpecProblems(object: JsonObject): Array<{ path: Path; message: string }> {
+  const kind = stringField(object, 'kind') ?? '';
+  const apiVersion = stringField(object, 'apiVersion') ?? '';
+  const group = apiGroup(apiVersion);
+  const location = Object.prototype.hasOwnProperty.call(TEMPLATES, kind) ? TEMPLATES[kind] : undefined;
+  if (!location || !BUILTIN_WORKLOAD_GROUPS.has(group)) {
+    return [];
+  }
+  if (!location.groups.includes(group)) {
+    const served = location.groups.map((g) => (g === '' ? 'v1' : `${g}/v1`)).filter((g) => g !== 'extensions/v1');
+    return [{
+      path: ['apiVersion'],
+      message: `${kind} is not served in ${JSON.stringify(apiVersion)}, so its pod template cannot be judged (use ${served.join(' or ')})`,
+    }];
+  }
+  // Walk down to the pod spec; the first missing or malformed step is the problem.
+  let node: unknown = object;
+  const path: Array<string | number> = [];
+  for (const segment of [...location.template, 'spec']) {
+    const next = field(node, String(segment));
+    path.push(segment);
+    if (!isObject(next)) {
+      const what = next === undefined || next === null ? 'is missing' : `is ${Array.isArray(next) ? 'a list' : `a ${typeof next}`}, not an object`;
+      return [{ path: [...path], message: `${path.join('.')} ${what}, so the pod cannot be judged` }];
+    }
+    node = next;
+  }
+  const spec = node as JsonObject;
+  const problems: Array<{ path: Path; message: string }> = [];
+  const lists: readonly string[] = [...CONTAINER_LISTS, 'volumes'];
+  for (const list of lists) {
+    const value = spec[list];
+    if (value === undefined || value === null) {
+      continue;
+    }
+    if (!Array.isArray(value)) {
+      problems.push({ path: [...path, list], message: `${[...path, list].join('.')} is not a list, so its entries cannot be judged` });
+      continue;
+    }
+    value.forEach((item, i) => {
+      if (!isObject(item)) {
+        problems.push({ path: [...path, list, i], message: `${[...path, list].join('.')}[${i}] is not an object, so it cannot be judged` });
+      } else if (list !== 'volumes' && notAnObject(item.securityContext)) {
+        problems.push({ path: [...path, list, i, 'securityContext'], message: `${[...path, list].join('.')}[${i}].securityContext is not an object, so it cannot be judged` });
+      }
+    });
+  }
+  if (notAnObject(spec.securityContext)) {
+    problems.push({ path: [...path, 'securityContext'], message: `${[...path, 'securityContext'].join('.')} is not an object, so it cannot be judged` });
+  }
+  return problems;
+}

@@ -120,9 +120,24 @@ export interface RuleMeta {
   readonly overrides?: readonly string[];
 }
 
+/** What a rule may know about the object set besides the objects themselves. */
+export interface RuleContext {
+  /**
+   * Every CustomResourceDefinition known to this evaluation: those given to `evaluate` (`--crd` files), then those
+   * of the object set itself. Entries are raw objects, not checked to be well formed.
+   */
+  readonly crds: readonly unknown[];
+}
+
 /** A rule that judges one object at a time. Pure; never throws on odd input. */
 export interface ObjectRule extends RuleMeta {
   readonly scope: 'object';
+  /**
+   * The rule to judge this object set with, when what the rule knows depends on the set (the schema rule validates
+   * custom resources against the CustomResourceDefinitions in the set). Called once per evaluation; the returned
+   * rule keeps this rule's id and metadata.
+   */
+  forSet?(targets: readonly Target[], context: RuleContext): ObjectRule;
   /**
    * The only kinds the rule can report on (the engine skips it for others); every kind when absent. A test
    * proves that `check` finds nothing on objects of other kinds, so the filter never hides a finding.
@@ -134,7 +149,7 @@ export interface ObjectRule extends RuleMeta {
 /** A rule that judges the whole object set (e.g. "every namespace with workloads has a default deny"). */
 export interface SetRule extends RuleMeta {
   readonly scope: 'set';
-  checkSet(targets: readonly Target[]): readonly SetViolation[];
+  checkSet(targets: readonly Target[], context?: RuleContext): readonly SetViolation[];
 }
 
 export type Rule = ObjectRule | SetRule;

@@ -1,5 +1,5 @@
 import { LIST_CARRIER_RULE_ID, READING_DIFFERS_RULE_ID } from '../input/notes';
-import { INVALID_OBJECT_RULE_ID } from '../policy/engine';
+import { INVALID_OBJECT_RULE_ID, UNJUDGEABLE_POD_REMEDIATION, UNJUDGEABLE_POD_RULE_ID } from '../policy/engine';
 import { PROFILES, RuleMeta } from '../policy/rule';
 import { DEFAULT_EXPIRY_WARNING_DAYS, MIN_REASON_LENGTH, SUPPRESSION_ANNOTATION_PREFIX, SUPPRESSION_EXPIRING_RULE_ID, SUPPRESSION_RULE_ID } from '../policy/suppressions';
 import { KUBERNETES_VERSION } from '../version';
@@ -21,6 +21,20 @@ export const ENGINE_RULES: readonly RuleInfo[] = [
       + 'The API server rejects such a document, and no rule can judge it, so it is never a silent pass.',
     remediation: 'Give every document a string apiVersion and kind.',
     docsUrl: 'https://kubernetes.io/docs/concepts/overview/working-with-objects/#required-fields',
+  },
+  {
+    id: UNJUDGEABLE_POD_RULE_ID,
+    title: 'Every Pod and workload has a pod spec the rules can read',
+    severity: 'error',
+    profiles: [],
+    description: 'Reported by the engine, in every profile, for a Pod, PodTemplate or workload (Deployment, ReplicaSet, '
+      + 'StatefulSet, DaemonSet, Job, CronJob, ReplicationController) of a built-in group whose pod spec cannot be read: '
+      + 'a kind under an apiVersion that does not serve it (v1 Deployment), a missing template or spec, a spec that is '
+      + 'a list, a container or volume list that is not a list of objects, a securityContext that is not an object. '
+      + 'The Pod Security rules cannot judge such an object, and passing it would say a privileged pod template is '
+      + 'safe; the API server refuses it, or, after a fix, runs what nobody judged.',
+    remediation: UNJUDGEABLE_POD_REMEDIATION,
+    docsUrl: 'https://kubernetes.io/docs/concepts/workloads/pods/#pod-templates',
   },
   {
     id: SUPPRESSION_RULE_ID,

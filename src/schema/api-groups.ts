@@ -21,31 +21,20 @@ export function joinApiVersion(group: string, version: string): string {
 const PLAIN_KUBERNETES_GROUPS = new Set(['', 'core', 'apps', 'batch', 'policy', 'autoscaling', 'extensions']);
 
 /**
- * Groups under `k8s.io` that Kubernetes itself does not serve: Kubernetes SIG projects installed as CRDs or
- * aggregated APIs, and configuration files that are never sent to an API server. Their kinds are custom
- * resources here ("not schema-checked" unless their CRD is given), not "not served" errors.
+ * Groups that Kubernetes itself once served and 1.28 no longer does (PodPreset, AuditSink): an object of theirs is
+ * "not served", not a custom resource. Every other group 1.28 does not serve is a custom resource, `*.k8s.io` ones
+ * included: Kubernetes SIG projects install their APIs as CRDs (`autoscaling.k8s.io` VerticalPodAutoscaler,
+ * `externaldns.k8s.io` DNSEndpoint, `gateway.networking.k8s.io`, `snapshot.storage.k8s.io`, ...).
  */
-const OUT_OF_TREE_K8S_IO_GROUPS = new Set([
-  'gateway.networking.k8s.io',
-  'policy.networking.k8s.io',
-  'snapshot.storage.k8s.io',
-  'groupsnapshot.storage.k8s.io',
-  'metrics.k8s.io',
-  'custom.metrics.k8s.io',
-  'external.metrics.k8s.io',
-  'kustomize.config.k8s.io',
-]);
+const RETIRED_KUBERNETES_GROUPS = new Set(['settings.k8s.io', 'auditregistration.k8s.io']);
 
 /**
- * True when an API group belongs to Kubernetes itself: the core group, `apps`, `batch`, `policy`, `autoscaling`,
- * `extensions`, any group the 1.28 API serves, and any other `*.k8s.io` group except `*.x-k8s.io` and the
- * out-of-tree SIG groups above. An unknown kind or version in such a group is "not served", never a custom resource.
+ * True when an API group belongs to Kubernetes 1.28 itself: the core group, `apps`, `batch`, `policy`,
+ * `autoscaling`, `extensions`, any group the 1.28 API serves, and the retired groups above. An unknown kind or
+ * version in such a group is "not served", never a custom resource; any other group's kinds are custom resources.
  */
 export function isKubernetesGroup(group: string, servedGroups: ReadonlySet<string>): boolean {
-  if (PLAIN_KUBERNETES_GROUPS.has(group) || servedGroups.has(group)) {
-    return true;
-  }
-  return group.endsWith('.k8s.io') && !group.endsWith('.x-k8s.io') && !OUT_OF_TREE_K8S_IO_GROUPS.has(group);
+  return PLAIN_KUBERNETES_GROUPS.has(group) || servedGroups.has(group) || RETIRED_KUBERNETES_GROUPS.has(group);
 }
 
 /** Orders versions as Kubernetes does: GA before beta before alpha, then by major and minor number, highest first. */

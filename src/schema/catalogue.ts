@@ -57,8 +57,10 @@ export function newAjv(code: CodeOptions = {}): AjvClass {
 /** The derived 1.28 definitions in a fresh ajv instance. */
 export function builtinAjv(code: CodeOptions = {}): { ajv: AjvClass; derived: DerivedDefinitions } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const raw = (require('./k8s-definitions') as typeof import('./k8s-definitions')).RAW_DEFINITIONS;
-  const derived = deriveDefinitions(raw);
+  const data = require('./k8s-definitions') as typeof import('./k8s-definitions');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SERVER_RULES } = require('./server-rules') as typeof import('./server-rules');
+  const derived = deriveDefinitions(data.RAW_DEFINITIONS, data.RAW_ENUMS, data.RAW_LATER_FIELDS, SERVER_RULES);
   const ajv = newAjv(code);
   ajv.addSchema({ $id: DEFINITIONS_ID, definitions: derived.definitions });
   return { ajv, derived };

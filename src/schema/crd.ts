@@ -19,6 +19,10 @@ export interface CrdVersion {
   readonly served: boolean;
   /** The strict JSON Schema of the whole object, or undefined when the version has no `openAPIV3Schema`. */
   readonly schema?: JsonSchema;
+  /** The version's `openAPIV3Schema` as the CRD gives it (its `default`s are applied before validation). */
+  readonly openAPIV3Schema?: JsonObject;
+  /** `spec.scope` of the CRD: `Namespaced` or `Cluster`. */
+  readonly scope?: string;
 }
 
 /** Thrown by `createSchemaRule` for a `crds` entry it cannot use; the message names the CRD and the problem. */
@@ -149,12 +153,24 @@ function describe(crd: JsonObject, index: number): string {
 /**
  * Reads the versions of every CustomResourceDefinition in `crds`, keyed by {@link gvkKey}; later CRDs replace
  * earlier ones for the same kind. Entries that are not CRDs are skipped, so a whole bundle (CRDs plus the
- * operator's Deployment) can be passed. Throws a {@link CrdError} for a CRD that cannot be used.
+ * operator's Deployment) can be passed. Throws a {@link CrdError} for a CRD that cannot be used, or skips it with
+ * `skipInvalid`.
  */
-export function indexCrds(crds: readonly unknown[]): Map<string, CrdVersion> {
+export function indexCrds(crds: readonly unknown[], options: { skipInvalid?: boolean } = {}): Map<string, CrdVersion> {
   const index = new Map<string, CrdVersion>();
   crds.forEach((crd, i) => {
     if (!isObject(crd) || crd.kind !== 'CustomResourceDefinition') {
+      return;
+    }
+    if (options.skipInvalid) {
+      // A CRD of the checked set: one that cannot be used is reported by the schema rule on the CRD itself.
+      try {
+        indexCrds([crd]).forEach((version, key) => index.set(key, version));
+      } catch (error) {
+        if (!(error instanceof CrdError)) {
+          throw error;
+        }
+      }
       return;
     }
     const where = describe(crd, i);
@@ -182,8 +198,72 @@ export function indexCrds(crds: readonly unknown[]): Map<string, CrdVersion> {
         crdName,
         served: isObject(v) && v.served !== false,
         schema: openAPIV3Schema ? customResourceSchema(openAPIV3Schema) : undefined,
+        openAPIV3Schema,
+        scope: stringField(spec, 'scope'),
       });
     });
   });
   return index;
+}
+
+/**
+ * Applies the `default`s of a structural schema to a value as the API server does before it validates a custom
+ * resource: at every object the schema describes, a property that is absent (nulls are already dropped, as the
+ * server prunes them) and has a `default` gets a copy of it, and the defaulted value is defaulted in turn; list
+ * items and `additionalProperties` values are visited too. Defaults inside `allOf`/`anyOf`/`oneOf`/`not` are not
+ * allowed in structural schemas and are ignored. The input is never changed: a copy is made along changed paths.
+ */
+export function applyCrdDefaults(value: unknown, schema: unknown): unknown {
+  if (!isObject(schema)) {
+    return value;
+  }
+  if (Array.isArray(value)) {
+    if (!isObject(schema.items)) {
+      return value;
+    }
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const next = applyCrdDefaults(item, schema.items);
+      if (next !== item) {
+        copy ??= value.slice();
+        copy[i] = next;
+      }
+    });
+    return copy ?? value;
+  }
+  if (!isObject(value)) {
+    return value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  const set = (key: string, next: unknown) => {
+    copy ??= { ...value };
+    copy[key] = next;
+  };
+  const properties = isObject(schema.properties) ? schema.properties : {};
+  for (const [key, property] of Object.entries(properties)) {
+    if (!isObject(property)) {
+      continue;
+    }
+    const current = value[key];
+    if (current === undefined && property.default !== undefined) {
+      set(key, applyCrdDefaults(structuredClone(property.default), property));
+    } else if (current !== undefined) {
+      const next = applyCrdDefaults(current, property);
+      if (next !== current) {
+        set(key, next);
+      }
+    }
+  }
+  if (isObject(schema.additionalProperties)) {
+    for (const key of Object.keys(value)) {
+      if (Object.prototype.hasOwnProperty.call(properties, key)) {
+        continue;
+      }
+      const next = applyCrdDefaults(value[key], schema.additionalProperties);
+      if (next !== value[key]) {
+        set(key, next);
+      }
+    }
+  }
+  return copy ?? value;
 }

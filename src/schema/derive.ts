@@ -4,6 +4,7 @@
  */
 import { isObject, JsonObject } from '../policy/json';
 import { isKnownFormat } from './formats';
+import { applyServerRules, ServerRule } from './server-rules';
 
 /** A JSON Schema (draft-07 subset) as ajv takes it. */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -20,6 +21,12 @@ export const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 export const INT_OR_STRING_SCHEMA: JsonSchema = { type: ['integer', 'string'] };
 /** A quantity is a string in the quantity grammar or a plain JSON number (`resources.limits.cpu: 0.5`). */
 export const QUANTITY_SCHEMA: JsonSchema = { type: ['string', 'number'], format: 'quantity' };
+
+/**
+ * Keyword on a derived definition: the fields later Kubernetes releases added to it, with the release
+ * (`{ sleep: '1.29' }`). Validation ignores it; messages read it from the error's parent schema.
+ */
+export const LATER_FIELDS_KEYWORD = 'x-cdk8s-hardened-later-fields';
 
 /** A reference to a derived definition, usable from any schema compiled by the same ajv instance. */
 export function definitionRef(name: string): JsonSchema {
@@ -44,6 +51,8 @@ export interface DerivedDefinitions {
   readonly kinds: ReadonlyMap<string, string>;
   /** Every served group/version/kind. */
   readonly served: readonly GroupVersionKind[];
+  /** How many fields got enum values from `enums.json`. */
+  readonly enumFields: number;
 }
 
 const LOCAL_REF = '#/definitions/';
@@ -97,8 +106,52 @@ function convert(schema: unknown): JsonSchema {
   return out;
 }
 
-/** Derives the strict schemas and the served kinds from a parsed `_definitions.json`. */
-export function deriveDefinitions(raw: unknown): DerivedDefinitions {
+/**
+ * An enum's values plus `""`: Go decodes an empty string as the field's zero value, which the API server treats as
+ * unset (defaulting fills it in: `protocol: ""` becomes TCP, `imagePullPolicy: ""` the default policy).
+ */
+function withUnset(values: readonly unknown[]): unknown[] {
+  return values.includes('') ? [...values] : [...values, ''];
+}
+
+/**
+ * Adds what the API server validates beyond the vendored definitions to the derived schemas: the enum values of
+ * typed string fields (`enums.json`: `{ definitions: { [definition]: { [field]: { enum } | { items: { enum } } } } }`).
+ * A patch for a definition or field the definitions lack is skipped (the extraction covers every group version the
+ * generator knows, 1.28 serves fewer).
+ */
+function applyFieldPatches(definitions: Record<string, JsonSchema>, patches: unknown): number {
+  const source = isObject(patches) && isObject(patches.definitions) ? patches.definitions : {};
+  let applied = 0;
+  for (const [name, fields] of Object.entries(source)) {
+    const properties = definitions[name]?.properties as Record<string, JsonSchema> | undefined;
+    if (!properties || !isObject(fields)) {
+      continue;
+    }
+    for (const [fieldName, patch] of Object.entries(fields)) {
+      const property = properties[fieldName];
+      if (!property || !isObject(patch)) {
+        continue;
+      }
+      if (Array.isArray(patch.enum) && property.type === 'string') {
+        properties[fieldName] = { ...property, enum: withUnset(patch.enum) };
+        applied++;
+      } else if (isObject(patch.items) && Array.isArray(patch.items.enum) && property.type === 'array' && isObject(property.items)) {
+        properties[fieldName] = { ...property, items: { ...(property.items as JsonSchema), enum: withUnset(patch.items.enum) } };
+        applied++;
+      }
+    }
+  }
+  return applied;
+}
+
+/**
+ * Derives the strict schemas and the served kinds from a parsed `_definitions.json`, with the enum values of
+ * `enums` (a parsed `enums.json`) applied to the fields they belong to, and the later releases' fields of
+ * `laterFields` (a parsed `later-fields.json`) noted on their definitions, and the API server's own required and
+ * range rules of `serverRules` (see `server-rules.ts`) applied.
+ */
+export function deriveDefinitions(raw: unknown, enums?: unknown, laterFields?: unknown, serverRules?: readonly ServerRule[]): DerivedDefinitions {
   const source: JsonObject = isObject(raw) && isObject(raw.definitions) ? raw.definitions : {};
   const definitions: Record<string, JsonSchema> = {};
   const kinds = new Map<string, string>();
@@ -118,5 +171,15 @@ export function deriveDefinitions(raw: unknown): DerivedDefinitions {
   }
   definitions[INT_OR_STRING] = { ...INT_OR_STRING_SCHEMA };
   definitions[QUANTITY] = { ...QUANTITY_SCHEMA };
-  return { definitions, kinds, served };
+  const enumFields = enums === undefined ? 0 : applyFieldPatches(definitions, enums);
+  const later = isObject(laterFields) && isObject(laterFields.definitions) ? laterFields.definitions : {};
+  for (const [name, fields] of Object.entries(later)) {
+    if (definitions[name] && isObject(fields)) {
+      definitions[name] = { ...definitions[name], [LATER_FIELDS_KEYWORD]: fields };
+    }
+  }
+  if (serverRules) {
+    applyServerRules(definitions, serverRules);
+  }
+  return { definitions, kinds, served, enumFields };
 }

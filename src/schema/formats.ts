@@ -3,8 +3,8 @@
  * built from them (`AJV_FORMATS`, used by `catalogue.ts` and by the precompiled validators). Each follows the Go
  * decoder that the API server uses.
  */
-
 import type { FormatDefinition } from 'ajv';
+import { isIP } from 'net';
 
 /**
  * A resource quantity, as `resource.ParseQuantity` reads it (k8s.io/apimachinery/pkg/api/resource):
@@ -48,8 +48,20 @@ export function isDateTime(value: string): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60 && offsetOk;
 }
 
+/**
+ * `ipv4` and `ipv6` as the API server's OpenAPI validation (kube-openapi strfmt) reads them: an address Go's
+ * `net.ParseIP` accepts, containing a `.` (ipv4) or a `:` (ipv6). CRDs use them (Gateway API addresses).
+ */
+export function isIpv4(value: string): boolean {
+  return isIP(value) !== 0 && value.includes('.');
+}
+
+export function isIpv6(value: string): boolean {
+  return isIP(value) !== 0 && value.includes(':');
+}
+
 /** The formats the derived schemas keep; any other `format` is dropped (not checked), as the API server ignores it. */
-export const KNOWN_FORMATS = ['int32', 'int64', 'float', 'double', 'byte', 'date-time', 'quantity'] as const;
+export const KNOWN_FORMATS = ['int32', 'int64', 'float', 'double', 'byte', 'date-time', 'quantity', 'ipv4', 'ipv6'] as const;
 export type KnownFormat = (typeof KNOWN_FORMATS)[number];
 
 export function isKnownFormat(format: unknown): format is KnownFormat {
@@ -68,4 +80,6 @@ export const AJV_FORMATS: Readonly<Record<KnownFormat, FormatDefinition<string> 
   'byte': { type: 'string', validate: isBase64 },
   'date-time': { type: 'string', validate: isDateTime },
   'quantity': { type: 'string', validate: isQuantity },
+  'ipv4': { type: 'string', validate: isIpv4 },
+  'ipv6': { type: 'string', validate: isIpv6 },
 };

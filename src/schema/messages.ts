@@ -6,6 +6,9 @@ import type { ErrorObject } from 'ajv';
 import { isObject } from '../policy/json';
 import { formatPath, Path } from '../policy/path';
 import { Violation } from '../policy/rule';
+import { KUBERNETES_VERSION } from '../version';
+import { LATER_FIELDS_KEYWORD } from './derive';
+import { NON_EMPTY_PATTERN } from './server-rules';
 import { suggest } from './suggest';
 
 /** At most this many findings per object; the rest are counted in one last finding. */
@@ -172,6 +175,8 @@ const FORMAT_TEXT: Record<string, { what: string; remedy: string }> = {
   'int64': { what: 'does not fit a 64-bit integer', remedy: 'Use a whole number that fits 64 bits.' },
   'byte': { what: 'is not base64-encoded', remedy: 'Base64-encode the value (for a Secret, or put plain text under stringData instead of data).' },
   'date-time': { what: 'is not an RFC 3339 date-time', remedy: 'Write the time as RFC 3339, e.g. 2024-01-31T12:00:00Z.' },
+  'ipv4': { what: 'is not an IPv4 address', remedy: 'Write an IPv4 address such as 192.0.2.10.' },
+  'ipv6': { what: 'is not an IPv6 address', remedy: 'Write an IPv6 address such as 2001:db8::10.' },
 };
 
 interface Problem {
@@ -189,6 +194,14 @@ function explainOne(e: AjvError, data: unknown): Problem {
       const name = String(e.params.additionalProperty);
       const full = [...path, name];
       const properties = isObject(e.parentSchema) && isObject(e.parentSchema.properties) ? Object.keys(e.parentSchema.properties) : [];
+      const later = isObject(e.parentSchema) && isObject(e.parentSchema[LATER_FIELDS_KEYWORD]) ? e.parentSchema[LATER_FIELDS_KEYWORD][name] : undefined;
+      if (typeof later === 'string') {
+        return {
+          path: full,
+          message: `unknown field ${formatPath(full)}: it exists from Kubernetes ${later}; this project targets ${KUBERNETES_VERSION}`,
+          remediation: `Remove ${formatPath(full)}: the Kubernetes ${KUBERNETES_VERSION} API server refuses it (it came in ${later}).`,
+        };
+      }
       const guess = suggest(name, properties);
       return {
         path: full,
@@ -216,12 +229,21 @@ function explainOne(e: AjvError, data: unknown): Problem {
       return { path, message: `${field} ${text.what}: ${shown}`, remediation: text.remedy };
     }
     case 'enum': {
-      const allowed = Array.isArray(e.schema) ? e.schema : [];
-      return { path, message: `${field} must be one of ${list(allowed)}, not ${describeValue(value)}`, remediation: `Set ${field} to one of ${list(allowed)}.` };
+      // `""` (unset, see derive.ts) is accepted but not offered.
+      const allowed = (Array.isArray(e.schema) ? e.schema : []).filter((v) => v !== '');
+      const guess = typeof value === 'string' ? allowed.find((v) => typeof v === 'string' && v.toLowerCase() === value.toLowerCase()) : undefined;
+      return {
+        path,
+        message: `${field} must be one of ${list(allowed)}, not ${describeValue(value)}${guess !== undefined ? ` (did you mean ${JSON.stringify(guess)}?)` : ''}`,
+        remediation: guess !== undefined ? `Set ${field} to ${JSON.stringify(guess)} (values are case-sensitive).` : `Set ${field} to one of ${list(allowed)}.`,
+      };
     }
     case 'const':
       return { path, message: `${field} must be ${JSON.stringify(e.params.allowedValue)}, not ${describeValue(value)}`, remediation: `Set ${field} to ${JSON.stringify(e.params.allowedValue)}.` };
     case 'pattern':
+      if (e.params.pattern === NON_EMPTY_PATTERN) {
+        return { path, message: `${field} must not be empty (the API server requires a value)`, remediation: `Give ${field} a value.` };
+      }
       return { path, message: `${field} must match the pattern ${String(e.params.pattern)}, not ${describeValue(value)}`, remediation: `Change ${field} to match ${String(e.params.pattern)}.` };
     case 'minimum':
     case 'maximum':
@@ -242,7 +264,7 @@ function explainOne(e: AjvError, data: unknown): Problem {
     case 'minProperties':
     case 'maxProperties': {
       const bound = e.keyword.startsWith('min') ? 'at least' : 'at most';
-      const unit = e.keyword.endsWith('Items') ? 'items' : 'fields';
+      const unit = (e.keyword.endsWith('Items') ? 'item' : 'field') + (Number(e.params.limit) === 1 ? '' : 's');
       return { path, message: `${field} must have ${bound} ${String(e.params.limit)} ${unit}`, remediation: `Give ${field} ${bound} ${String(e.params.limit)} ${unit}.` };
     }
     case 'uniqueItems':

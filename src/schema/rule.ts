@@ -7,13 +7,17 @@ export const SCHEMA_RULE_ID = 'schema';
 export type SchemaRuleOptions = SchemaOptions;
 
 /**
- * Creates the `schema` rule. Pass `crds` to check custom resources too. The 1.28 definitions and the compiled
+ * Creates the `schema` rule. Custom resources are checked against the CustomResourceDefinitions of the object set
+ * being judged, and against those in `crds` (`--crd` files). The 1.28 definitions and the compiled
  * validators are loaded on the first object checked and shared by every schema rule of the process.
  * Throws a `CrdError` for a CustomResourceDefinition in `crds` that cannot be used.
  */
 export function createSchemaRule(options: SchemaRuleOptions = {}): ObjectRule {
   const validator = new SchemaValidator(options);
-  return {
+  const given = new Set(options.crds ?? []);
+  // The validator for the last object set's own CRDs (HardenedApp judges the same set again and again).
+  let last: { key: string; rule: ObjectRule } | undefined;
+  const rule: ObjectRule = {
     id: SCHEMA_RULE_ID,
     title: 'Objects match the Kubernetes 1.28 API schema',
     severity: 'error',
@@ -24,8 +28,9 @@ export function createSchemaRule(options: SchemaRuleOptions = {}): ObjectRule {
       + 'malformed quantities, missing required fields and apiVersion/kind pairs that 1.28 does not serve. The API server '
       + 'drops unknown fields from custom resources and refuses the rest, so a typo such as securityContext.runAsNonroot '
       + 'silently loses the hardening it was meant to add, and an unserved apiVersion fails the whole deploy. Custom '
-      + 'resources are checked against the CustomResourceDefinitions passed with --crd and noted as not schema-checked '
-      + 'otherwise. See https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation.',
+      + 'resources are checked against the CustomResourceDefinitions among the checked objects and those passed with '
+      + '--crd, after their schemas\' defaults are applied (as the API server defaults before it validates), and noted as '
+      + 'not schema-checked otherwise. See https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation.',
     remediation:
       'Fix the field the finding names so the object matches the Kubernetes 1.28 API: correct the spelling '
       + '(securityContext.runAsNonRoot, not runAsNonroot), give the value the documented type, add required fields, '
@@ -33,7 +38,20 @@ export function createSchemaRule(options: SchemaRuleOptions = {}): ObjectRule {
     docsUrl: 'https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation',
     scope: 'object',
     check: (target) => validator.validate(target.object),
+    forSet(_targets, context) {
+      const own = context.crds.filter((crd) => !given.has(crd));
+      if (own.length === 0) {
+        return rule;
+      }
+      const key = JSON.stringify(own);
+      if (last?.key !== key) {
+        const forSet = new SchemaValidator(options, own);
+        last = { key, rule: { ...rule, check: (target) => forSet.validate(target.object), forSet: undefined } };
+      }
+      return last.rule;
+    },
   };
+  return rule;
 }
 
 /** The `schema` rule for built-in kinds only (custom resources are noted as not schema-checked). */

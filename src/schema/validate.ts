@@ -4,9 +4,13 @@ import { Violation } from '../policy/rule';
 import { KUBERNETES_VERSION } from '../version';
 import { isKubernetesGroup, joinApiVersion, splitApiVersion, suggestApiVersion, versionRank } from './api-groups';
 import { Catalogue, kubernetesCatalogue, Validator } from './catalogue';
-import { CrdVersion, indexCrds } from './crd';
+import { applyCrdDefaults, CrdVersion, indexCrds } from './crd';
 import { gvkKey } from './derive';
 import { explain } from './messages';
+import { nameViolations } from './names';
+import { podValidationViolations } from './pod-validation';
+import { NON_NULL_KEYWORD } from './server-rules';
+import { isNamespaced } from '../policy/kinds';
 import { suggest } from './suggest';
 
 export interface SchemaOptions {
@@ -87,9 +91,15 @@ export class SchemaValidator {
   private readonly crds: ReadonlyMap<string, CrdVersion>;
   private readonly crdValidators = new Map<string, Validator | Error>();
 
-  /** Throws a `CrdError` for a CRD in `options.crds` that cannot be used. */
-  constructor(options: SchemaOptions = {}) {
-    this.crds = indexCrds(options.crds ?? []);
+  /**
+   * Throws a `CrdError` for a CRD in `options.crds` that cannot be used. `setCrds` are the CustomResourceDefinitions
+   * of the checked objects themselves: they replace given ones of the same kind (they are what is applied), and one
+   * that cannot be used is skipped (the schema rule reports it on the CRD object).
+   */
+  constructor(options: SchemaOptions = {}, setCrds: readonly unknown[] = []) {
+    const index = indexCrds(options.crds ?? []);
+    indexCrds(setCrds, { skipInvalid: true }).forEach((version, key) => index.set(key, version));
+    this.crds = index;
   }
 
   /** Every schema problem of one object (which needs a string apiVersion and kind); never throws on odd input. */
@@ -108,11 +118,17 @@ export class SchemaValidator {
     const catalogue = kubernetesCatalogue();
     const definition = catalogue.kindDefinition(key);
     if (definition !== undefined) {
-      return this.run(catalogue.definition(definition), object);
+      return [
+        ...this.run(catalogue.definition(definition), object),
+        ...nameViolations(object, gv.group, kind, isNamespaced(kind)),
+        ...podValidationViolations(object),
+      ];
     }
     const crd = this.crds.get(key);
     if (crd) {
-      return this.checkCustomResource(crd, catalogue, object);
+      const problems = this.checkCustomResource(crd, catalogue, object);
+      // A custom resource's name is a DNS-1123 subdomain; its namespace matters only if the CRD is namespaced.
+      return crd.served ? [...problems, ...nameViolations(object, gv.group, kind, crd.scope !== 'Cluster')] : problems;
     }
     const label = `${apiVersion} ${kind}`;
     if (isKubernetesGroup(gv.group, catalogue.servedGroups)) {
@@ -127,21 +143,26 @@ export class SchemaValidator {
         remediation: served.length > 0 ? `Set apiVersion to ${joinApiVersion(gv.group, served[0])}.` : `Serve a version of ${kind} in its CustomResourceDefinition.`,
       }];
     }
-    return [{
+    // Without its CRD the scope is unknown: a namespace it gives is judged (a bad one is a mistake either way).
+    return [...nameViolations(object, gv.group, kind, true), {
       path: [],
       severity: 'info',
-      message: `not schema-checked: no schema for ${label}; pass its CRD with --crd`,
-      remediation: `Pass the CustomResourceDefinition of ${label} with --crd (createSchemaRule({ crds }) in code), so its fields are checked.`,
+      message: `not schema-checked: no schema for ${label}; check its CRD with it or pass it with --crd`,
+      remediation: `Check the CustomResourceDefinition of ${label} together with it, or pass it with --crd (createSchemaRule({ crds }) in code), so its fields are checked.`,
     }];
   }
 
-  private run(validate: Validator, object: JsonObject): Violation[] {
-    const data = normalise(object);
+  private run(validate: Validator, object: JsonObject, defaults?: JsonObject): Violation[] {
+    // A custom resource is defaulted from its CRD's schema first, as the API server does before validating it.
+    const data = defaults ? applyCrdDefaults(normalise(object), defaults) : normalise(object);
     if (validate(data)) {
       return [];
     }
+    // An explicit null satisfies `required`, except for the fields the API server itself refuses null for.
+    const nonNull = (e: { parentSchema?: unknown }, field: string) => isObject(e.parentSchema)
+      && Array.isArray(e.parentSchema[NON_NULL_KEYWORD]) && (e.parentSchema[NON_NULL_KEYWORD] as unknown[]).includes(field);
     const errors = (validate.errors ?? []).filter((e) => !(e.keyword === 'required' && !/\/(anyOf|oneOf|allOf|not)\//.test(e.schemaPath)
-      && explicitNull(object, e.instancePath, String(e.params.missingProperty))));
+      && explicitNull(object, e.instancePath, String(e.params.missingProperty)) && !nonNull(e, String(e.params.missingProperty))));
     return errors.length === 0 ? [] : explain(errors, data);
   }
 
@@ -204,6 +225,6 @@ export class SchemaValidator {
         remediation: `Fix spec.versions[].schema.openAPIV3Schema of ${crd.crdName}.`,
       }];
     }
-    return this.run(validate, object);
+    return this.run(validate, object, crd.openAPIV3Schema);
   }
 }

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { checkCodeSuppressions, CONFIG_ENV, configuredRules, exemptionSuppressions, HardenedConfig, suppressionPolicy } from '../config/config';
 import { loadConfig } from '../input/config-file';
 import { evaluateRun, isFailing, SuppressionInForce } from '../policy/engine';
-import { rulesForProfile } from '../policy/packs';
+import { checkProfile, rulesForProfile } from '../policy/packs';
 import { Finding, Manifest, Profile, Rule } from '../policy/rule';
 import { Suppression, SuppressionPolicy } from '../policy/suppressions';
 
@@ -132,7 +132,9 @@ export class SynthGuard {
     const fromEnv = process.env[CONFIG_ENV];
     this.config = options.config === false ? undefined
       : loadConfig(options.config !== undefined ? { file: options.config } : fromEnv ? { file: fromEnv } : {})?.config;
-    const profile = options.profile ?? this.config?.profile ?? 'hardened';
+    // An unknown profile (from JavaScript or `as any`) would select no rule and pass everything: refuse it, even
+    // beside `rules`, where it is ignored but still a mistake.
+    const profile = options.profile === undefined ? this.config?.profile ?? 'hardened' : checkProfile(options.profile, 'hardenApp: options.profile');
     this.profile = options.rules ? 'custom' : profile;
     this.rules = configuredRules(this.config, options.rules ?? rulesForProfile(profile));
     this.failOn = options.failOn ?? this.config?.failOn ?? 'error';

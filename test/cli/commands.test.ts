@@ -47,6 +47,46 @@ describe('check --crd', () => {
     expect(finding).toMatchObject({ ruleId: 'schema', severity: 'error', path: 'spec.size' });
   });
 
+  test('a CRD among the checked files is used like --crd (it was ignored)', async () => {
+    const dir = tmp.dir();
+    writeFileSync(join(dir, 'bundle.yaml'), `${CRD}---\n${WIDGET}`);
+    const result = await cli(['check', '--profile', 'schema', '--format', 'json', join(dir, 'bundle.yaml')]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).findings).toEqual([expect.objectContaining({ ruleId: 'schema', severity: 'error', path: 'spec.size' })]);
+  });
+
+  test('a cluster-scoped custom kind of a --crd file does not "land in the default namespace"', async () => {
+    const dir = tmp.dir();
+    writeFileSync(join(dir, 'crd.yaml'), `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gatewayclasses.gateway.networking.k8s.io}
+spec:
+  group: gateway.networking.k8s.io
+  names: {kind: GatewayClass, plural: gatewayclasses}
+  scope: Cluster
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            required: [controllerName]
+            properties:
+              controllerName: {type: string}
+`);
+    writeFileSync(join(dir, 'class.yaml'), 'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: internal}\nspec: {controllerName: example.com/gateway}\n');
+    const ids = async (...extra: string[]) => JSON.parse((await cli(['check', '--format', 'json', ...extra, join(dir, 'class.yaml')])).stdout)
+      .findings.map((f: { ruleId: string }) => f.ruleId);
+    expect(await ids()).toContain('workload-default-namespace');
+    const withCrd = await ids('--crd', join(dir, 'crd.yaml'), '--');
+    expect(withCrd).not.toContain('workload-default-namespace');
+    expect(withCrd).not.toContain('schema');
+  });
+
   test('a CRD file that is not readable is bad input (exit 2)', async () => {
     const result = await cli(['check', '--crd', join(tmp.dir(), 'missing.yaml'), '--', join(ROOT, 'test', 'fixtures', 'pod-security', 'restricted', 'v1.28', 'pass', 'base.yaml')]);
     expect(result.code).toBe(2);

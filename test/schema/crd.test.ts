@@ -1,5 +1,7 @@
 import { parse } from 'yaml';
 import { CrdError, createSchemaRule } from '../../src/schema';
+import { applyCrdDefaults } from '../../src/schema/crd';
+import { evaluate } from '../../src/policy/engine';
 import { check, messages } from './helpers';
 
 /** A CRD as controller-gen writes them: structural, int-or-string, preserve-unknown-fields, an embedded resource. */
@@ -96,12 +98,14 @@ describe('custom resources without a schema', () => {
     expect(check(object)).toEqual([{
       path: [],
       severity: 'info',
-      message: 'not schema-checked: no schema for monitoring.coreos.com/v1 ServiceMonitor; pass its CRD with --crd',
+      message: 'not schema-checked: no schema for monitoring.coreos.com/v1 ServiceMonitor; check its CRD with it or pass it with --crd',
       remediation: expect.stringContaining('--crd'),
     }]);
   });
 
-  test.each(['gateway.networking.k8s.io/v1', 'cluster.x-k8s.io/v1beta1', 'snapshot.storage.k8s.io/v1', 'kustomize.config.k8s.io/v1beta1'])(
+  test.each(['gateway.networking.k8s.io/v1', 'cluster.x-k8s.io/v1beta1', 'snapshot.storage.k8s.io/v1', 'kustomize.config.k8s.io/v1beta1',
+    // Kubernetes SIG projects installed as CRDs were "not served by Kubernetes 1.28" errors.
+    'autoscaling.k8s.io/v1', 'externaldns.k8s.io/v1alpha1'])(
     'out-of-tree groups under k8s.io are custom resources too: %s', (apiVersion) => {
       expect(check({ apiVersion, kind: 'Thing', metadata: { name: 'x' } })).toEqual([expect.objectContaining({ severity: 'info' })]);
     });
@@ -216,5 +220,58 @@ describe('CRD-based validation', () => {
     const typo = JSON.parse(JSON.stringify(WIDGET_CRD));
     typo.spec.versions[1].schema.openAPIV3Schema.properties.spec.propertise = {};
     expect(messages(typo)).toEqual(['unknown field spec.versions[1].schema.openAPIV3Schema.properties.spec.propertise (did you mean properties?)']);
+  });
+});
+
+describe('CRD defaults are applied before validation, as the API server does', () => {
+  const schema = parse(`
+type: object
+properties:
+  spec:
+    type: object
+    properties:
+      mode: {type: string, default: Auto}
+      limits:
+        type: object
+        default: {}
+        properties:
+          max: {type: integer, default: 10}
+      ports:
+        type: array
+        items:
+          type: object
+          properties:
+            protocol: {type: string, default: TCP}
+      byName:
+        type: object
+        additionalProperties:
+          type: object
+          properties:
+            weight: {type: integer, default: 1}
+`);
+
+  test('absent fields get their defaults, nested defaults too, in list items and map values; the input is not changed', () => {
+    const input = { spec: { ports: [{}, { protocol: 'UDP' }], byName: { a: {}, b: { weight: 3 } } } };
+    const frozen = JSON.stringify(input);
+    expect(applyCrdDefaults(input, schema)).toEqual({
+      spec: { mode: 'Auto', limits: { max: 10 }, ports: [{ protocol: 'TCP' }, { protocol: 'UDP' }], byName: { a: { weight: 1 }, b: { weight: 3 } } },
+    });
+    expect(JSON.stringify(input)).toBe(frozen);
+    const complete = { spec: { mode: 'Manual', limits: { max: 2 } } };
+    expect(applyCrdDefaults(complete, { type: 'object', properties: { spec: { type: 'object', properties: { mode: { type: 'string', default: 'Auto' } } } } })).toBe(complete);
+  });
+
+  test('a CRD of the set replaces a --crd one of the same kind; one that cannot be used is skipped, not thrown', () => {
+    const strict = parse(JSON.stringify(WIDGET_CRD));
+    const rule = createSchemaRule({ crds: [strict] });
+    const loose = parse(JSON.stringify(WIDGET_CRD));
+    loose.spec.versions[1].schema.openAPIV3Schema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+    const w = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'a' }, spec: { size: 'big' } };
+    expect(evaluate([{ object: w }], [rule]).filter((f) => f.severity === 'error')).toHaveLength(1);
+    expect(evaluate([{ object: loose }, { object: w }], [rule]).filter((f) => f.severity === 'error')).toEqual([]);
+    const broken = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'bad.example.com' }, spec: {} };
+    const findings = evaluate([{ object: broken }, { object: w }], [rule]);
+    expect(findings.some((f) => /failed on this object/.test(f.message))).toBe(false);
+    expect(findings.filter((f) => f.object.kind === 'Widget' && f.severity === 'error')).toHaveLength(1);
   });
 });

@@ -64,12 +64,13 @@ describe('API groups', () => {
     expect(splitApiVersion('')).toBeUndefined();
   });
 
-  test('Kubernetes groups: core, plain built-in names, served groups and *.k8s.io except out-of-tree ones', () => {
-    const served = new Set(['apps', 'storage.k8s.io']);
+  test('Kubernetes groups: core, plain built-in names, served groups and retired ones; other *.k8s.io groups are custom', () => {
+    const served = new Set(['apps', 'storage.k8s.io', 'flowcontrol.apiserver.k8s.io']);
     for (const g of ['', 'apps', 'batch', 'policy', 'autoscaling', 'extensions', 'storage.k8s.io', 'settings.k8s.io', 'flowcontrol.apiserver.k8s.io']) {
       expect([g, isKubernetesGroup(g, served)]).toEqual([g, true]);
     }
-    for (const g of ['monitoring.coreos.com', 'cert-manager.io', 'cluster.x-k8s.io', 'gateway.networking.k8s.io', 'snapshot.storage.k8s.io', 'k8s.io.example.com']) {
+    for (const g of ['monitoring.coreos.com', 'cert-manager.io', 'cluster.x-k8s.io', 'gateway.networking.k8s.io', 'snapshot.storage.k8s.io', 'k8s.io.example.com',
+      'autoscaling.k8s.io', 'externaldns.k8s.io', 'metrics.k8s.io', 'kustomize.config.k8s.io', 'networking.k8s.io.example.com']) {
       expect([g, isKubernetesGroup(g, served)]).toEqual([g, false]);
     }
   });

@@ -17,8 +17,8 @@ describe('the schema rule in the catalogue', () => {
   });
 
   test('createSchemaRule gives a rule with the same metadata', () => {
-    const { check: _a, ...meta } = createSchemaRule({ crds: [] });
-    const { check: _b, ...expected } = SCHEMA_RULE;
+    const { check: _a, forSet: _c, ...meta } = createSchemaRule({ crds: [] });
+    const { check: _b, forSet: _d, ...expected } = SCHEMA_RULE;
     expect(meta).toEqual(expected);
   });
 });
@@ -58,7 +58,7 @@ metadata:
       ['schema', 'error', 'Deployment', 'spec.template.spec.containers[0].securityContext.runAsNonroot', 13,
         'unknown field spec.template.spec.containers[0].securityContext.runAsNonroot (did you mean runAsNonRoot?)'],
       ['schema', 'error', 'Deployment', 'spec.selector', 5, 'missing required field spec.selector'],
-      ['schema', 'info', 'ServiceMonitor', '', 15, 'not schema-checked: no schema for monitoring.coreos.com/v1 ServiceMonitor; pass its CRD with --crd'],
+      ['schema', 'info', 'ServiceMonitor', '', 15, 'not schema-checked: no schema for monitoring.coreos.com/v1 ServiceMonitor; check its CRD with it or pass it with --crd'],
       ['schema', 'error', 'Ingress', 'apiVersion', 22, 'extensions/v1beta1 Ingress is not served by Kubernetes 1.28 (use networking.k8s.io/v1)'],
     ]);
     expect(findings.filter((f) => isFailing(f))).toHaveLength(4);
@@ -97,8 +97,14 @@ describe('Pod Security Admission fixtures', () => {
     expect(files).toHaveLength(126);
   });
 
-  test.each(files)('%s is schema-valid', (name, path) => {
-    expect(evaluate(parseManifests(readFileSync(path, 'utf8'), name), [SCHEMA_RULE])).toEqual([]);
+  // The PSA evaluator's fixtures are judged by the library, never created through the API server: 29 of them are
+  // named like `capabilities_baseline0`, which the server refuses (a Pod name is a DNS-1123 subdomain). That is the
+  // only schema finding any of them has.
+  test.each(files)('%s is schema-valid (but for a name with "_")', (name, path) => {
+    const findings = evaluate(parseManifests(readFileSync(path, 'utf8'), name), [SCHEMA_RULE]);
+    const underscore = /^metadata\.name "[a-z0-9_]+" is not a valid Pod name/;
+    expect(findings.filter((f) => !(f.path === 'metadata.name' && underscore.test(f.message)))).toEqual([]);
+    expect(findings.length).toBe(/_/.test(readFileSync(path, 'utf8').split('\n').find((l) => /^  name: /.test(l)) ?? '') ? 1 : 0);
   });
 });
 

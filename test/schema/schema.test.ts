@@ -85,14 +85,14 @@ describe('schema: kinds of error', () => {
     expect(check(object)[1].remediation).toMatch(/^Remove spec\.containers\[0\]\.sidecarMode: .*\.$/);
   });
 
-  test('unknown top-level field and a 1.29+ field (lifecycle sleep) are unknown in 1.28', () => {
+  test('unknown top-level field and a 1.29+ field (lifecycle sleep) are unknown in 1.28, the latter said to be from 1.29', () => {
     const object = variant(VALID.Pod, (p) => {
       p.spce = {};
       p.spec.containers[0].lifecycle = { preStop: { sleep: { seconds: 5 } } };
     });
     // Document order: spce comes after spec in the object.
     expect(messages(object)).toEqual([
-      'unknown field spec.containers[0].lifecycle.preStop.sleep',
+      'unknown field spec.containers[0].lifecycle.preStop.sleep: it exists from Kubernetes 1.29; this project targets 1.28',
       'unknown field spce (did you mean spec?)',
     ]);
   });
@@ -149,8 +149,11 @@ describe('schema: kinds of error', () => {
     ]);
   });
 
-  test('enum-like fields are strings in the 1.28 OpenAPI (no enum there), so only types are checked', () => {
-    expect(check(variant(VALID.Service, (s) => { s.spec.type = 'Internal'; }))).toEqual([]);
+  test('typed strings take the enum values the 1.28 API server serves (vendored in enums.json)', () => {
+    expect(messages(variant(VALID.Service, (s) => { s.spec.type = 'Internal'; }))).toEqual([
+      'spec.type must be one of "ClusterIP", "ExternalName", "LoadBalancer", "NodePort", not the string "Internal"',
+    ]);
+    expect(check(variant(VALID.Service, (s) => { s.spec.type = 'NodePort'; }))).toEqual([]);
   });
 
   test('a null list item is reported', () => {
@@ -190,9 +193,18 @@ describe('schema: null and empty values', () => {
     expect(check(pod)).toEqual([]);
     expect(messages(variant(pod, (p) => { delete p.spec.volumes[0].scaleIO.secretRef; })))
       .toEqual(['missing required field spec.volumes[0].scaleIO.secretRef']);
-    expect(check(variant(VALID.Deployment, (d) => { d.spec.selector = null; }))).toEqual([]);
-    expect(messages(variant(VALID.Deployment, (d) => { d.spec.selector = null; d.spec.replicas = 'x'; })))
+    expect(check(variant(VALID.Deployment, (d) => { d.spec.strategy = null; }))).toEqual([]);
+    expect(messages(variant(VALID.Deployment, (d) => { d.spec.strategy = null; d.spec.replicas = 'x'; })))
       .toEqual(['spec.replicas must be an integer, not the string "x"']);
+  });
+
+  test('but not for the fields the API server itself refuses null or empty for (server-rules.ts)', () => {
+    expect(messages(variant(VALID.Deployment, (d) => { d.spec.selector = null; }))).toEqual(['missing required field spec.selector']);
+    expect(messages(variant(VALID.Pod, (p) => { p.spec.containers = null; }))).toEqual(['missing required field spec.containers']);
+    expect(messages(variant(VALID.Pod, (p) => { p.spec.containers = []; }))).toEqual(['spec.containers must have at least 1 item']);
+    expect(messages(variant(VALID.Pod, (p) => { p.spec.containers[0].image = ''; }))).toEqual(['spec.containers[0].image must not be empty (the API server requires a value)']);
+    expect(messages(variant(VALID.Pod, (p) => { delete p.spec.containers[0].image; }))).toEqual(['missing required field spec.containers[0].image']);
+    expect(messages(variant(VALID.Service, (s) => { s.spec.ports[0].port = 0; }))).toEqual(['spec.ports[0].port must be >= 1, not 0']);
   });
 
   test('undefined members (from code, never from YAML) are absent', () => {
@@ -248,5 +260,31 @@ describe('schema: apiVersion and kind', () => {
   test('a malformed apiVersion', () => {
     expect(messages({ apiVersion: 'apps/v1/extra', kind: 'Deployment', metadata: { name: 'x' } }))
       .toEqual(['apiVersion "apps/v1/extra" is not a valid group/version (such as v1 or apps/v1)']);
+  });
+});
+
+describe('names and namespaces, as the API server validates them', () => {
+  const cm = (name: string, namespace?: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...(namespace ? { namespace } : {}) } });
+
+  test.each([
+    [cm('../../etc/passwd'), 'metadata.name "../../etc/passwd" is not a valid ConfigMap name (DNS-1123 subdomain): a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character'],
+    [cm('Web_Config'), 'metadata.name "Web_Config" is not a valid ConfigMap name (DNS-1123 subdomain): a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character'],
+    [cm('web', 'Team A'), 'metadata.namespace "Team A" is not a valid namespace name (DNS-1123 label): a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character'],
+    [cm('a'.repeat(254)), `metadata.name "${'a'.repeat(254)}" is not a valid ConfigMap name (DNS-1123 subdomain): must be no more than 253 characters`],
+    [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team.a' } }, 'metadata.name "team.a" is not a valid Namespace name (DNS-1123 label): a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character'],
+    [{ apiVersion: 'v1', kind: 'Service', metadata: { name: '1-web' } }, 'metadata.name "1-web" is not a valid Service name (DNS-1035 label): a DNS-1035 label must consist of lower case alphanumeric characters or \'-\', start with an alphabetic character, and end with an alphanumeric character'],
+    [{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'a/b' } }, 'metadata.name "a/b" is not a valid ClusterRole name: a path segment name may not be "." or ".." and may not contain "/" or "%"'],
+    [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'Big Widget' } }, 'metadata.name "Big Widget" is not a valid Widget name (DNS-1123 subdomain): a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character'],
+    [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { labels: { a: 'b' } } }, 'metadata.name is missing (the API server requires name or generateName)'],
+  ])('%j', (object, message) => {
+    expect(messages(object)).toContain(message);
+  });
+
+  test('valid names pass, and the remediation proposes one', () => {
+    expect(check(cm('web.config-v2', 'team-a'))).toEqual([]);
+    expect(check({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'system:Web Reader', namespace: 'a' }, rules: [] })).toEqual([]);
+    expect(check({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', namespace: 'Not Used' } })).toEqual([]);
+    const [v] = check(cm('Web_Config'));
+    expect(v.remediation).toBe('Set metadata.name to a valid ConfigMap name (DNS-1123 subdomain), e.g. "web-config".');
   });
 });

@@ -3,7 +3,7 @@ import { API_RULES } from '../../../src/policy/rules/api';
 import { findRemoval, REMOVED_APIS } from '../../../src/policy/rules/api/removed';
 
 function run(id: string, object: unknown) {
-  return evaluate([{ object }], API_RULES.filter((r) => r.id === id));
+  return evaluate([{ object }], API_RULES.filter((r) => r.id === id)).filter((f) => f.ruleId === id);
 }
 
 describe('api-removed', () => {
@@ -76,5 +76,15 @@ describe('api-secret-data', () => {
   test('only core v1 Secrets are judged (SealedSecret, ExternalSecret pass)', () => {
     expect(run('api-secret-data', { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 's' }, spec: { encryptedData: { a: 'x' } } })).toEqual([]);
     expect(run('api-secret-data', { apiVersion: 'example.com/v1', kind: 'Secret', metadata: { name: 's' }, data: { a: 'x' } })).toEqual([]);
+  });
+});
+
+describe('api-secret-data', () => {
+  const secret = (data: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'a' }, data });
+
+  test('empty values are placeholders, not secrets; only keys with a value are named', () => {
+    expect(run('api-secret-data', secret({ csrf: '' }))).toEqual([]);
+    expect(run('api-secret-data', secret({ csrf: '', blank: '  ' }))).toEqual([]);
+    expect(run('api-secret-data', secret({ csrf: '', key: 'c2VjcmV0' })).map((f) => f.message)).toEqual(['secret sets data for key "key"']);
   });
 });

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { parseManifests } from '../../../src/input/parse';
-import { evaluate, isFailing } from '../../../src/policy/engine';
+import { evaluate, isFailing, UNJUDGEABLE_POD_RULE_ID } from '../../../src/policy/engine';
 import { rulesForProfile } from '../../../src/policy/packs';
 import { Finding, Manifest, Rule } from '../../../src/policy/rule';
 import { POD_SECURITY_RULES } from '../../../src/policy/rules/pod-security';
@@ -193,7 +193,12 @@ describe('objects without a pod spec are not judged', () => {
       template: podTemplate,
       spec: { ...(object.spec as Json), ...spec, template: podTemplate, jobTemplate: { spec: { template: podTemplate } } },
     });
-    expect(evaluate([{ object }], POD_SECURITY_RULES)).toEqual([]);
+    // No Pod Security rule can read such an object; a kind of a built-in group is reported as unjudgeable instead
+    // of passing (an error in every profile), a custom resource is not a pod-bearing object at all.
+    const findings = evaluate([{ object }], POD_SECURITY_RULES);
+    expect(findings.filter((f) => f.ruleId !== UNJUDGEABLE_POD_RULE_ID)).toEqual([]);
+    const builtin = /^(v1|(apps|batch|extensions)\/.*)$/.test(apiVersion);
+    expect(findings.filter((f) => f.ruleId === UNJUDGEABLE_POD_RULE_ID).map((f) => [f.severity, f.path])).toEqual(builtin ? [['error', 'apiVersion']] : []);
   });
 
   test.each([
@@ -218,9 +223,9 @@ describe('objects without a pod spec are not judged', () => {
     expect(evaluate([{ object }], POD_SECURITY_RULES)).toEqual([]);
   });
 
-  test('a workload whose template has no spec is not judged', () => {
+  test('a workload whose template has no spec is not judged by the rules, and reported as unjudgeable', () => {
     const object = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { metadata: { annotations } } } };
-    expect(evaluate([{ object }], POD_SECURITY_RULES)).toEqual([]);
+    expect(evaluate([{ object }], POD_SECURITY_RULES).map((f) => [f.ruleId, f.path])).toEqual([[UNJUDGEABLE_POD_RULE_ID, 'spec.template.spec']]);
   });
 });
 

@@ -88,6 +88,27 @@ describe('the classic "*"/"*"/"*" ClusterRole and its binding', () => {
       .toBe('binding refers to ClusterRole "root", whose rule 0 grants "*" verbs on "*" resources in "*" apiGroups');
   });
 
+  test('every verb listed on "*"/"*" is cluster-admin too, in one entry or across entries; one verb short is not', () => {
+    const every = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+    const bind = binding('ClusterRoleBinding', 'ClusterRole', 'ops', [group('ops')]);
+    const one = run('rbac-cluster-admin-binding', clusterRole('ops', [{ apiGroups: ['*'], resources: ['*'], verbs: every }]), bind);
+    expect(one.map((f) => f.message)).toEqual([
+      'binding refers to ClusterRole "ops", whose rule 0 grants every verb (get, list, watch, create, update, patch, delete) on "*" resources in "*" apiGroups',
+    ]);
+    const split = clusterRole('ops', [
+      { apiGroups: ['*'], resources: ['*'], verbs: every.slice(0, 3) },
+      { apiGroups: [''], resources: ['pods'], verbs: ['create'] },
+      { apiGroups: ['*'], resources: ['*'], verbs: every.slice(3) },
+    ]);
+    expect(run('rbac-cluster-admin-binding', split, bind)).toHaveLength(1);
+    for (const missing of every) {
+      const short = clusterRole('ops', [{ apiGroups: ['*'], resources: ['*'], verbs: every.filter((v) => v !== missing) }]);
+      expect(run('rbac-cluster-admin-binding', short, bind)).toEqual([]);
+    }
+    // Every verb, but on named resources only: not cluster-admin.
+    expect(run('rbac-cluster-admin-binding', clusterRole('ops', [{ apiGroups: ['*'], resources: ['pods'], verbs: every }]), bind)).toEqual([]);
+  });
+
   test('the same binding to the built-in cluster-admin is reported by name, with or without the role in the set', () => {
     const f = run('rbac-cluster-admin-binding', binding('ClusterRoleBinding', 'ClusterRole', 'cluster-admin', [group('ops')]));
     expect(f.map((x) => [x.path, x.message])).toEqual([['roleRef.name', 'binding refers to ClusterRole "cluster-admin"']]);

@@ -5,7 +5,7 @@ import { API_RULES } from '../../../src/policy/rules/api';
 import { SERVICE_RULES } from '../../../src/policy/rules/service';
 import { WORKLOAD_RULES } from '../../../src/policy/rules/workload';
 import { defaultPullPolicy, isDigestPinned, isValidDigest, parseImage } from '../../../src/policy/rules/workload/image-reference';
-import { hasUrlPassword, isSecretName, nameWords } from '../../../src/policy/rules/workload/secret-env';
+import { hasUrlPassword, isSecretName, nameWords, secretValueFormat } from '../../../src/policy/rules/workload/secret-env';
 
 const DIGEST = 'sha256:4b5e57f6eb2f42b9039b3d1e13929295f231749c510cbe341cd68036d9af97e2';
 const MINE: readonly Rule[] = [...WORKLOAD_RULES, ...SERVICE_RULES, ...API_RULES];
@@ -49,7 +49,7 @@ const hardenedPod = {
       ports: [{ containerPort: 8080 }],
       env: [
         { name: 'LOG_LEVEL', value: 'info' },
-        { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'web-db', key: 'password' } } },
+        { name: 'DB_PASSWORD_FILE', value: '/var/run/secrets/db/password' },
       ],
       securityContext: {
         allowPrivilegeEscalation: false,
@@ -59,9 +59,9 @@ const hardenedPod = {
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
       livenessProbe: { httpGet: { path: '/healthz', port: 8080 } },
       readinessProbe: { httpGet: { path: '/ready', port: 8080 } },
-      volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+      volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'db', mountPath: '/var/run/secrets/db', readOnly: true }],
     }],
-    volumes: [{ name: 'tmp', emptyDir: {} }],
+    volumes: [{ name: 'tmp', emptyDir: {} }, { name: 'db', secret: { secretName: 'web-db' } }],
   },
 };
 
@@ -88,7 +88,7 @@ describe('catalogue of this area', () => {
     expect(MINE.map((r) => `${r.id} ${r.severity}`)).toEqual([
       'workload-resources warning',
       'workload-probes warning',
-      'workload-image-tag warning',
+      'workload-image-tag error',
       'workload-image-digest info',
       'workload-image-pull-policy warning',
       'workload-read-only-root-fs warning',
@@ -372,5 +372,49 @@ describe('default namespace', () => {
     const other = run('workload-default-namespace', crd('other.example.com', 'Cluster'), widget);
     expect(other.map((f) => f.object.kind)).toEqual(['Widget']);
     expect(run('workload-default-namespace', widget)).toHaveLength(1);
+  });
+});
+
+describe('workload-secret-env judges values by format', () => {
+  test.each([
+    ['-----BEGIN RSA PRIVATE KEY-----\nMIIE...', 'a PEM private key'],
+    ['-----BEGIN PRIVATE KEY-----', 'a PEM private key'],
+    ['-----BEGIN EC PRIVATE KEY-----', 'a PEM private key'],
+    ['-----BEGIN OPENSSH PRIVATE KEY-----', 'a PEM private key'],
+    ['-----BEGIN ENCRYPTED PRIVATE KEY-----', 'a PEM private key'],
+    ['-----BEGIN PGP PRIVATE KEY BLOCK-----', 'a PEM private key'],
+    ['AKIAQ4BYXP2WJL7ZK3HN', 'an AWS access key id'],
+    ['id=ASIAQ4BYXP2WJL7ZK3HN;', 'an AWS access key id'],
+    ['ghp_R9uTq2cVx7LmZpW4sN8bK1eJ6yHd3fA0gQ5o', 'a GitHub token'],
+    ['glpat-Ab3dEf6hIj9kLm2nOp5q', 'a GitLab token'],
+    ['xoxb-263594206564-2343446253185-Q7k2pX9mZr4tVw8LsN1bYc3d', 'a Slack token'],
+    ['https://hooks.slack.com/services/T0123ABCD/B0456EFGH/aBcDeFgHiJkLmNoPqRsTuVwX', 'a Slack webhook URL'],
+    ['sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'a Stripe secret key'],
+    ['AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q', 'a Google API key'],
+    ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib3QifQ.3m8Wq1yVt0pN5rX2kL7dJ9cH4bF6gS1aZ0eU8oQ2iMw', 'a JSON Web Token'],
+  ])('%s is %s', (value, format) => {
+    expect(secretValueFormat(value)).toBe(format);
+    const findings = run('workload-secret-env', pod({ containers: [{ name: 'app', env: [{ name: 'SETTING', value }] }] }));
+    expect(findings.map((f) => f.message)).toEqual([`container "app" sets env "SETTING" to a literal value that is ${format}`]);
+  });
+
+  test.each([
+    '-----BEGIN CERTIFICATE-----', '-----BEGIN PUBLIC KEY-----', 'AKIAQ4BYXP2WJL7ZK3H', 'XAKIAQ4BYXP2WJL7ZK3HN', 'ghp_short',
+    'xoxo-hugs', 'eyJhbGciOiJIUzI1NiJ9', 'sha256:4b5e57f6eb2f42b9039b3d1e13929295f231749c510cbe341cd68036d9af97e2',
+    '3f1c8e5a-9b0d-4c2e-8f7a-6d5b4c3a2e1f', 'https://hooks.slack.com/services', 'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
+  ])('%s is not secret material', (value) => {
+    expect(secretValueFormat(value)).toBeUndefined();
+  });
+
+  test('a Secret read into the environment is reported like the constructs refuse it', () => {
+    const findings = run('workload-secret-env', pod({ containers: [{
+      name: 'app',
+      env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }, { name: 'LOG', valueFrom: { configMapKeyRef: { name: 'c', key: 'k' } } }],
+      envFrom: [{ configMapRef: { name: 'c' } }, { secretRef: { name: 'keys' } }],
+    }] }));
+    expect(findings.map((f) => [f.severity, f.path, f.message])).toEqual([
+      ['error', 'spec.containers[0].env[0].valueFrom.secretKeyRef', 'container "app" reads Secret "db" key "password" into env "DB_PASSWORD"'],
+      ['error', 'spec.containers[0].envFrom[1].secretRef', 'container "app" reads every key of Secret "keys" into its environment'],
+    ]);
   });
 });

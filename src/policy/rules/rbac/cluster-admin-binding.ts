@@ -5,7 +5,8 @@ import { findRole, fullWildcardRule, roleRef } from './rbac';
 const NAMESPACE_ADMIN_ROLES = ['admin', 'edit'];
 
 /**
- * Bindings to cluster-admin, to a role of the set that is cluster-admin in all but name (`*`, `*`, `*`), and
+ * Bindings to cluster-admin, to a role of the set that is cluster-admin in all but name (`*`, `*`, `*` or every verb
+ * listed), and
  * ClusterRoleBindings to the built-in admin or edit roles (which reach kube-system). A set rule, because the
  * role a binding names may be in the same object set.
  */
@@ -17,8 +18,8 @@ export const clusterAdminBinding: SetRule = {
   description: 'cluster-admin can do anything to any object; a RoleBinding to it gives the same inside a namespace. '
     + 'The Kubernetes RBAC good practices say not to use it except where specifically needed. Reported for a '
     + 'binding whose roleRef names ClusterRole cluster-admin, for one whose roleRef names a Role or ClusterRole of '
-    + 'the same object set with a rules[] entry of "*" apiGroups, "*" resources and "*" verbs (cluster-admin under '
-    + 'another name), and for a ClusterRoleBinding to the built-in admin or edit ClusterRole, which create pods and '
+    + 'the same object set with a rules[] entry of "*" apiGroups, "*" resources and "*" verbs, or "*"/"*" entries that '
+    + 'list every verb (get, list, watch, create, update, patch, delete) between them (cluster-admin under another name), and for a ClusterRoleBinding to the built-in admin or edit ClusterRole, which create pods and '
     + 'read Secrets in every namespace, kube-system included, and so reach every controller\'s ServiceAccount. '
     + 'Kyverno, Polaris and kube-linter check the name cluster-admin only; Trivy (KSV-0111) also flags admin and '
     + 'edit in a RoleBinding, which is their intended use and passes here.',
@@ -42,12 +43,12 @@ export const clusterAdminBinding: SetRule = {
         return;
       }
       const role = findRole(targets, target, ref);
-      const rule = role && fullWildcardRule(role);
-      if (rule) {
+      const wildcard = role && fullWildcardRule(role);
+      if (wildcard) {
         out.push({
           index,
           path,
-          message: `binding refers to ${ref.kind} "${ref.name}", whose rule ${rule.index} grants "*" verbs on "*" resources in "*" apiGroups`,
+          message: `binding refers to ${ref.kind} "${ref.name}", whose rule ${wildcard.rule.index} grants ${wildcard.verbs} on "*" resources in "*" apiGroups`,
         });
       }
     });

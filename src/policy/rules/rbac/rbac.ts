@@ -262,8 +262,35 @@ function roleKey(kind: string, name: string, namespace: string | undefined): str
   return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
 }
 
-/** The first rule entry granting every verb on every resource of every group (`*`, `*`, `*`), as cluster-admin does. */
-export function fullWildcardRule(role: Target): PolicyRuleView | undefined {
+/**
+ * The verbs of the API that together are every read and every write on an object: a role that grants all of them
+ * on `*` resources in `*` apiGroups is cluster-admin in all but name, whether it spells them out or writes `*`.
+ */
+export const EVERY_OBJECT_VERB: readonly string[] = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+
+/** What makes a role cluster-admin in all but name: the rule entries and the verbs they grant together. */
+export interface FullWildcard {
+  /** The first rule entry involved. */
+  readonly rule: PolicyRuleView;
+  /** `"*" verbs`, or the verbs listed across the entries. */
+  readonly verbs: string;
+}
+
+/**
+ * The rule entries of a role that grant every verb on every resource of every group, as cluster-admin does: one
+ * entry with `*` apiGroups, `*` resources and `*` verbs, or `*`/`*` entries whose verbs together list every
+ * verb of {@link EVERY_OBJECT_VERB} (`[get, list, watch, create, update, patch, delete]`).
+ */
+export function fullWildcardRule(role: Target): FullWildcard | undefined {
   const star = (list: readonly Item[]) => list.some((i) => i.value === '*');
-  return policyRules(role).find((r) => star(r.apiGroups) && star(r.resources) && star(r.verbs));
+  const everything = policyRules(role).filter((r) => star(r.apiGroups) && star(r.resources));
+  const starred = everything.find((r) => star(r.verbs));
+  if (starred) {
+    return { rule: starred, verbs: '"*" verbs' };
+  }
+  const listed = new Set(everything.flatMap((r) => r.verbs.map((v) => v.value.toLowerCase())));
+  if (everything.length > 0 && EVERY_OBJECT_VERB.every((v) => listed.has(v))) {
+    return { rule: everything[0], verbs: `every verb (${EVERY_OBJECT_VERB.join(', ')})` };
+  }
+  return undefined;
 }

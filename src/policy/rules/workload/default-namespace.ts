@@ -3,7 +3,8 @@ import { SetRule, SetViolation } from '../../rule';
 
 /**
  * Every namespaced object names a namespace other than `default`; an absent namespace counts as `default` (the
- * house line). Judged over the object set so custom kinds that a CRD in the set declares cluster-scoped are exempt.
+ * house line). Judged over the object set so custom kinds that a CRD in the set (or given with --crd) declares
+ * cluster-scoped are exempt.
  */
 export const defaultNamespace: SetRule = {
   id: 'workload-default-namespace',
@@ -15,13 +16,14 @@ export const defaultNamespace: SetRule = {
     + 'granted there reaches every stray object. Every namespaced object must set metadata.namespace to a namespace '
     + 'of its own ("Namespaces"); an absent metadata.namespace is judged as default, because that is where kubectl '
     + 'apply puts it unless the caller says otherwise (Checkov, Trivy and kube-linter read it the same way). '
-    + 'Cluster-scoped kinds are exempt, as are custom kinds whose CustomResourceDefinition in the same set says '
-    + 'scope: Cluster.',
+    + 'Cluster-scoped kinds are exempt, as are custom kinds whose CustomResourceDefinition (in the same set, or '
+    + 'passed with --crd) says scope: Cluster.',
   remediation: 'Set metadata.namespace to the application\'s own namespace (never "default").',
   docsUrl: 'https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/',
   scope: 'set',
-  checkSet(targets) {
-    const customClusterScoped = crdClusterScopedKinds(targets.map((t) => t.object));
+  checkSet(targets, context) {
+    // The CustomResourceDefinitions of the set and those given with --crd (context), else those of the set.
+    const customClusterScoped = crdClusterScopedKinds(context?.crds ?? targets.map((t) => t.object));
     const out: SetViolation[] = [];
     targets.forEach((target, index) => {
       if (!isNamespaced(target.kind) || customClusterScoped.has(groupKind(target.apiVersion, target.kind))) {

@@ -6,15 +6,16 @@ import { isDigestPinned, parseImage } from './image-reference';
 export const imageTag = containerRule({
   id: 'workload-image-tag',
   title: 'Images must name a version, not :latest or no tag',
-  severity: 'warning',
+  severity: 'error',
   profiles: ['hardened'],
   description: 'An image without a tag means :latest, and :latest moves with every push: two nodes may run different '
     + 'code under one manifest, a restart silently upgrades, and a rollback has nothing to return to. Every '
     + 'container must name its image with a tag other than latest, or pin it by digest ("Images": image names). '
     + 'The tag is read from the last path segment, so registry:5000/app has no tag (as kube-linter and Trivy read '
-    + 'it; Polaris, Kyverno and kube-score take the port for a tag). This is hygiene, hence a warning: a version tag '
-    + 'is just as mutable as latest, and pinning content is what workload-image-digest asks for.',
-  remediation: 'Set the container\'s image to a versioned tag (registry/app:1.4.2) or a digest (registry/app@sha256:<digest>).',
+    + 'it; Polaris, Kyverno and kube-score take the port for a tag). It is an error, as the constructs refuse such an '
+    + 'image: one risk, one severity, whether the manifest comes from a construct or a Helm chart. Pinning content '
+    + '(a version tag is mutable too) is what the workload-image-digest warning asks for.',
+  remediation: 'Set the container\'s image to a versioned tag (registry/app:1.4.2) or a digest (registry/app@sha256:<digest>); a tag you must keep mutable needs a suppression annotation with the reason.',
   docsUrl: 'https://kubernetes.io/docs/concepts/containers/images/#image-names',
 }, (c) => {
   const image = stringField(c.container, 'image');

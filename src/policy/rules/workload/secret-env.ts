@@ -1,5 +1,5 @@
 import { containerRule } from '../../define';
-import { arrayField, stringField } from '../../json';
+import { arrayField, objectField, stringField } from '../../json';
 import { Violation } from '../../rule';
 
 /** Last words that name a secret value (after camelCase and separators are split: `dbPassword` -> DB PASSWORD). */
@@ -75,10 +75,37 @@ export function hasUrlPassword(value: string): boolean {
   return match !== null && !/^\$\([A-Za-z_][A-Za-z0-9_.-]*\)$|^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(match[1]);
 }
 
-/** No literal secrets in `env[].value`, judged by the variable's name or by a password inside a URL. */
+/**
+ * Formats of secret material that are recognisable by their value alone, whatever the variable is called. Each
+ * is anchored on a fixed prefix or armour line that ordinary configuration does not contain, so false positives
+ * stay rare: a PEM private key, an AWS access key id, GitHub, GitLab, Slack, Stripe and Google API tokens, and a
+ * JSON Web Token (three base64url parts, the first two JSON objects: `eyJ...`).
+ */
+export const SECRET_VALUE_FORMATS: ReadonlyArray<{ readonly name: string; readonly pattern: RegExp }> = [
+  { name: 'a PEM private key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/ },
+  { name: 'an AWS access key id', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/ },
+  { name: 'a GitHub token', pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,})(?![A-Za-z0-9_])/ },
+  { name: 'a GitLab token', pattern: /(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20}(?![A-Za-z0-9_-])/ },
+  { name: 'a Slack token', pattern: /(?<![A-Za-z0-9-])xox[abposr]-(?:[0-9]+-)?[A-Za-z0-9-]{10,}/ },
+  { name: 'a Slack webhook URL', pattern: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]{16,}/ },
+  { name: 'a Stripe secret key', pattern: /(?<![A-Za-z0-9_])[sr]k_live_[A-Za-z0-9]{20,}/ },
+  { name: 'a Google API key', pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/ },
+  { name: 'a JSON Web Token', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}(?![A-Za-z0-9_-])/ },
+];
+
+/** The kind of secret material a value holds, by its format (`a PEM private key`), or undefined. */
+export function secretValueFormat(value: string): string | undefined {
+  return SECRET_VALUE_FORMATS.find((f) => f.pattern.test(value))?.name;
+}
+
+/**
+ * No secrets in the environment: no literal secret in `env[].value` (judged by the variable's name, by a password
+ * inside a URL, or by a value in a known secret format), and no Secret read into an environment variable
+ * (`valueFrom.secretKeyRef`, `envFrom[].secretRef`), which the constructs refuse for the same risk.
+ */
 export const secretEnv = containerRule({
   id: 'workload-secret-env',
-  title: 'Secrets must not be written as literal environment values',
+  title: 'Secrets must not be passed in environment variables',
   severity: 'error',
   profiles: ['hardened'],
   description: 'A password, token or key written into env[].value lives in Git and in the workload object itself, '
@@ -86,23 +113,47 @@ export const secretEnv = containerRule({
     + 'without any access to Secrets; it also cannot be rotated without a redeploy. A variable whose name ends in '
     + 'a secret word (PASSWORD, PASSWD, PASSPHRASE, SECRET, TOKEN, CREDENTIALS, KEY other than identifier keys such '
     + 'as CACHE_KEY or PUBLIC_KEY, ...) must not carry a literal value, nor may any value be a URL with a password '
-    + 'in it; references such as $(OTHER_VAR), file paths and true/false switches are not secrets. Take the value '
-    + 'from a Secret instead ("Secrets": using Secrets as environment variables).',
-  remediation: 'Remove env[].value and mount the secret as a file from a Secret volume (spec.volumes[].secret, created outside Git by SealedSecrets or ExternalSecrets); env[].valueFrom.secretKeyRef is the fallback for apps that only read the environment.',
-  docsUrl: 'https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables',
+    + 'in it or secret material recognisable by its format (a PEM private key, an AWS access key id AKIA..., '
+    + 'GitHub ghp_..., GitLab glpat-..., Slack xox..., Stripe sk_live_..., Google AIza... tokens, a JSON Web '
+    + 'Token); references such as $(OTHER_VAR), file paths and true/false switches are not secrets. A Secret read '
+    + 'into the environment (valueFrom.secretKeyRef, envFrom[].secretRef) is an error too, as the constructs refuse '
+    + 'it: the value is then in every child process\'s environment, in /proc/<pid>/environ, in crash dumps and in '
+    + 'the logs of tools that print their environment ("Good practices for Kubernetes Secrets"). Mount the Secret '
+    + 'as a file instead; an app that can only read its environment takes a suppression with the reason.',
+  remediation: 'Remove env[].value (or valueFrom.secretKeyRef, envFrom[].secretRef) and mount the Secret as a file: spec.volumes[].secret.secretName with a volumeMounts[] entry, the Secret created outside Git by SealedSecrets or ExternalSecrets; an app that only reads its environment needs a suppression annotation with the reason.',
+  docsUrl: 'https://kubernetes.io/docs/concepts/security/secrets-good-practices/',
 }, (c) => {
   const out: Violation[] = [];
   arrayField(c.container, 'env').forEach((variable, i) => {
     const name = stringField(variable, 'name') ?? '';
+    const secretRef = objectField(objectField(variable, 'valueFrom'), 'secretKeyRef');
+    if (secretRef) {
+      out.push({
+        path: [...c.path, 'env', i, 'valueFrom', 'secretKeyRef'],
+        message: `container "${c.name}" reads Secret "${stringField(secretRef, 'name') ?? ''}" key "${stringField(secretRef, 'key') ?? ''}" into env "${name}"`,
+      });
+    }
     const value = stringField(variable, 'value');
     if (value === undefined) {
       return;
     }
     const path = [...c.path, 'env', i, 'value'];
-    if (isSecretName(name) && !isNotALiteralSecret(value)) {
+    const format = secretValueFormat(value);
+    if (format) {
+      out.push({ path, message: `container "${c.name}" sets env "${name}" to a literal value that is ${format}` });
+    } else if (isSecretName(name) && !isNotALiteralSecret(value)) {
       out.push({ path, message: `container "${c.name}" sets env "${name}" to a literal value` });
     } else if (hasUrlPassword(value)) {
       out.push({ path, message: `container "${c.name}" sets env "${name}" to a URL with a literal password` });
+    }
+  });
+  arrayField(c.container, 'envFrom').forEach((source, i) => {
+    const secretRef = objectField(source, 'secretRef');
+    if (secretRef) {
+      out.push({
+        path: [...c.path, 'envFrom', i, 'secretRef'],
+        message: `container "${c.name}" reads every key of Secret "${stringField(secretRef, 'name') ?? ''}" into its environment`,
+      });
     }
   });
   return out;
