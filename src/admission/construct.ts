@@ -1,6 +1,8 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkProfile } from '../policy/packs';
+import { configuredRules } from '../config/config';
+import { checkProfile, rulesForProfile } from '../policy/packs';
+import { SynthGuard } from '../synth/hardened-app';
 import { AdmissionObject, AdmissionOptions, generateAdmissionPolicies, NotExpressibleRule, notExpressibleRules } from './generate';
 
 export type HardenedAdmissionProps = AdmissionOptions;
@@ -20,7 +22,17 @@ export class HardenedAdmission extends Construct {
   constructor(scope: Construct, id: string, props: HardenedAdmissionProps) {
     super(scope, id);
     checkProfile(props?.profile, `HardenedAdmission "${id}": props.profile`);
-    const objects: AdmissionObject[] = generateAdmissionPolicies(props);
+    // Inside a HardenedApp (or a hardenApp'd App) that read .cdk8s-hardened.yaml, the policies follow the same
+    // configuration as synth: its rules and exemptions, unless the props give their own.
+    const root = this.node.root;
+    const config = root instanceof App ? SynthGuard.of(root)?.config : undefined;
+    const rules = props.rules ?? (config ? configuredRules(config, rulesForProfile(props.profile)) : undefined);
+    const options: AdmissionOptions = {
+      ...props,
+      ...(rules ? { rules } : {}),
+      ...(props.exemptions === undefined && config?.exemptions ? { exemptions: config.exemptions } : {}),
+    };
+    const objects: AdmissionObject[] = generateAdmissionPolicies(options);
     const chartNamespace = Chart.of(this).namespace;
     this.apiObjects = objects.map((object) => {
       const { apiVersion, kind, metadata, ...body } = object;
@@ -35,6 +47,7 @@ export class HardenedAdmission extends Construct {
       }
       return apiObject;
     });
-    this.notExpressible = notExpressibleRules(props.profile);
+    const ids = new Set((rules ?? rulesForProfile(props.profile)).map((r) => r.id));
+    this.notExpressible = notExpressibleRules(props.profile).filter((r) => ids.has(r.ruleId));
   }
 }

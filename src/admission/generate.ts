@@ -44,6 +44,60 @@ export interface AdmissionOptions {
    * @default 'error'
    */
   readonly failOn?: 'error' | 'warning';
+  /**
+   * The rules to enforce instead of the profile's (the configuration's rules.include/exclude and severity overrides).
+   * @default - rulesForProfile(profile)
+   */
+  readonly rules?: readonly Rule[];
+  /**
+   * The configuration's exemptions: a namespace-only exemption excludes the namespace from that rule's binding; one
+   * with a kind or name becomes a match condition that skips the object and what its controller creates from it.
+   */
+  readonly exemptions?: readonly AdmissionExemption[];
+}
+
+/** An exemption as admission needs it (the configuration's `exemptions` entries). */
+export interface AdmissionExemption {
+  readonly rule: string;
+  readonly namespace?: string;
+  readonly kind?: string;
+  readonly name?: string;
+}
+
+/** At most this many match conditions per policy (the API server's limit). */
+export const MAX_MATCH_CONDITIONS = 64;
+
+/**
+ * The objects a workload's controller creates, as (kind, owner kind, how the owner's name derives from the
+ * workload's): a Deployment owns ReplicaSets named `<name>-<pod-template-hash>` that own its Pods; a CronJob owns
+ * Jobs named `<name>-<scheduled time>` that own its Pods; the others own their Pods directly.
+ */
+const OWNED: Readonly<Record<string, ReadonlyArray<{ kind: string; owner: string; suffix?: string }>>> = {
+  Deployment: [{ kind: 'ReplicaSet', owner: 'Deployment' }, { kind: 'Pod', owner: 'ReplicaSet', suffix: '[a-z0-9]+' }],
+  CronJob: [{ kind: 'Job', owner: 'CronJob' }, { kind: 'Pod', owner: 'Job', suffix: '[0-9]+' }],
+  DaemonSet: [{ kind: 'Pod', owner: 'DaemonSet' }],
+  StatefulSet: [{ kind: 'Pod', owner: 'StatefulSet' }],
+  ReplicaSet: [{ kind: 'Pod', owner: 'ReplicaSet' }],
+  ReplicationController: [{ kind: 'Pod', owner: 'ReplicationController' }],
+  Job: [{ kind: 'Pod', owner: 'Job' }],
+};
+
+/** CEL that is true for the requests an exemption (with a kind or a name) covers. Names and kinds are validated DNS names and identifiers. */
+export function exemptionExpression(e: AdmissionExemption): string {
+  const all = (parts: string[]) => (parts.length ? parts.join(' && ') : 'true');
+  const name = "(has(object.metadata.name) ? object.metadata.name : '')";
+  const self = all([
+    ...(e.kind !== undefined ? [`object.kind == '${e.kind}'`] : []),
+    ...(e.name !== undefined ? [`${name} == '${e.name}'`] : []),
+  ]);
+  const owned = (e.kind !== undefined ? OWNED[e.kind] ?? [] : []).map(({ kind, owner, suffix }) => {
+    const ownerName = e.name === undefined ? '' : suffix === undefined
+      ? ` && o.name == '${e.name}'`
+      : ` && o.name.matches('^${e.name.replace(/\./g, '[.]')}-${suffix}$')`;
+    return `(object.kind == '${kind}' && has(object.metadata.ownerReferences) && object.metadata.ownerReferences.exists(o, o.kind == '${owner}'${ownerName}))`;
+  });
+  const covered = owned.length ? `(${[`(${self})`, ...owned].join(' || ')})` : `(${self})`;
+  return e.namespace !== undefined ? `request.namespace == '${e.namespace}' && ${covered}` : covered;
 }
 
 /**
@@ -177,7 +231,12 @@ export function generateAdmissionPolicies(options: AdmissionOptions, catalogue: 
   }
 
   const out: AdmissionObject[] = [];
-  for (const rule of rulesForProfile(options.profile, catalogue)) {
+  for (const rule of options.rules ?? rulesForProfile(options.profile, catalogue)) {
+    const exemptions = (options.exemptions ?? []).filter((e) => e.rule === rule.id);
+    const exemptNamespaces = exemptions.filter((e) => e.kind === undefined && e.name === undefined && e.namespace !== undefined).map((e) => e.namespace!);
+    const exemptConditions = exemptions.filter((e) => e.kind !== undefined || e.name !== undefined)
+      .map((e, i): MatchCondition => ({ name: `exemption-${i + 1}`, expression: `!(${exemptionExpression(e)})` }));
+    const notIn = [...new Set([...excluded, ...exemptNamespaces])];
     const entry = admissionEntry(rule.id);
     if (!isCelEntry(entry)) {
       continue;
@@ -196,7 +255,11 @@ export function generateAdmissionPolicies(options: AdmissionOptions, catalogue: 
           ...(entry.limitation !== undefined ? { [LIMITATION_ANNOTATION]: entry.limitation } : {}),
         },
       });
-      out.push({ apiVersion, kind: 'ValidatingAdmissionPolicy', metadata: metadata(), spec: policySpec(rule, entry, expression) });
+      const spec = policySpec(rule, entry, expression, exemptConditions);
+      if (((spec.matchConditions as unknown[] | undefined)?.length ?? 0) > MAX_MATCH_CONDITIONS) {
+        throw new Error(`exemptions: rule ${rule.id} has ${exemptConditions.length} exemptions by kind or name, more than a policy's ${MAX_MATCH_CONDITIONS} match conditions hold; exempt whole namespaces instead`);
+      }
+      out.push({ apiVersion, kind: 'ValidatingAdmissionPolicy', metadata: metadata(), spec });
       out.push({
         apiVersion,
         kind: 'ValidatingAdmissionPolicyBinding',
@@ -204,10 +267,10 @@ export function generateAdmissionPolicies(options: AdmissionOptions, catalogue: 
         spec: {
           policyName: name,
           validationActions: actionsFor(severity, actions, failOn),
-          ...(excluded.length > 0 ? {
+          ...(notIn.length > 0 ? {
             matchResources: {
               namespaceSelector: {
-                matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...excluded] }],
+                matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...notIn] }],
               },
             },
           } : {}),
@@ -232,9 +295,9 @@ function expressionsOf(rule: Rule, entry: CelEntry): Array<{ severity: Severity;
   });
 }
 
-function policySpec(rule: Rule, entry: CelEntry, expression: string): Record<string, unknown> {
+function policySpec(rule: Rule, entry: CelEntry, expression: string, extra: readonly MatchCondition[] = []): Record<string, unknown> {
   const target = TARGETS[entry.target];
-  const conditions: readonly MatchCondition[] = target.matchConditions ?? [];
+  const conditions: readonly MatchCondition[] = [...(target.matchConditions ?? []), ...extra];
   return {
     failurePolicy: 'Fail',
     matchConstraints: {

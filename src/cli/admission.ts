@@ -2,17 +2,23 @@
 // cdk8s into every CLI start-up.
 import { formatAdmissionYaml } from '../admission/format';
 import { generateAdmissionPolicies, notExpressibleRules, VALIDATION_ACTIONS, ValidationAction } from '../admission/generate';
+import { configuredRules } from '../config/config';
+import { LoadedConfig } from '../input/config-file';
+import { rulesForProfile } from '../policy/packs';
 import { Profile } from '../policy/rule';
 import { KUBERNETES_VERSION } from '../version';
 import { EXIT_OK, UsageError, writeFileAtomically } from './check';
 import { CliIo } from './program';
 
 export interface AdmissionCommandOptions {
-  readonly profile: Profile;
+  /** @default the configuration's profile, else 'hardened' */
+  readonly profile?: Profile;
   readonly kubernetesVersion: string;
   readonly validationActions: string;
   readonly excludeNamespaces: string;
   readonly output?: string;
+  /** The configuration: its profile, rules (include/exclude, severity) and exemptions shape the policies. */
+  readonly config?: LoadedConfig;
 }
 
 /**
@@ -25,10 +31,19 @@ export function runAdmission(options: AdmissionCommandOptions, io: Pick<CliIo, '
   if (unknown.length > 0 || actions.length === 0) {
     throw new UsageError(`--validation-actions takes a comma-separated list of ${VALIDATION_ACTIONS.join(', ')} (got "${options.validationActions}")`);
   }
+  const config = options.config?.config;
+  const profile: Profile = options.profile ?? config?.profile ?? 'hardened';
+  if (profile === 'schema') {
+    throw new UsageError(`${config?.file ?? 'the configuration'}: profile schema has no admission policies (the schema cannot be enforced per object); give --profile`);
+  }
+  const rules = configuredRules(config, rulesForProfile(profile));
   let objects;
   try {
     objects = generateAdmissionPolicies({
-      profile: options.profile,
+      profile,
+      rules,
+      exemptions: config?.exemptions ?? [],
+      failOn: config?.failOn ?? 'error',
       kubernetesVersion: options.kubernetesVersion,
       validationActions: actions as ValidationAction[],
       excludedNamespaces: options.excludeNamespaces.split(',').map((n) => n.trim()).filter((n) => n !== ''),
@@ -36,7 +51,8 @@ export function runAdmission(options: AdmissionCommandOptions, io: Pick<CliIo, '
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const text = formatAdmissionYaml(objects, notExpressibleRules(options.profile), { profile: options.profile });
+  const ids = new Set(rules.map((r) => r.id));
+  const text = formatAdmissionYaml(objects, notExpressibleRules(profile).filter((r) => ids.has(r.ruleId)), { profile });
   if (options.output) {
     writeFileAtomically(options.output, text);
     io.stderr(`cdk8s-hardened: wrote ${objects.length} objects to ${options.output}\n`);

@@ -1,7 +1,9 @@
 import { randomBytes } from 'crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'fs';
 import { basename, dirname, join, resolve } from 'path';
-import { evaluate } from '../policy/engine';
+import { configuredRules, exemptionSuppressions, suppressionPolicy } from '../config/config';
+import { LoadedConfig } from '../input/config-file';
+import { evaluateRun } from '../policy/engine';
 import { rulesForProfile } from '../policy/packs';
 import { createSchemaRule, CrdError, SCHEMA_RULE_ID } from '../schema';
 import { Profile, Rule } from '../policy/rule';
@@ -10,8 +12,8 @@ import { formatJunit } from '../report/junit';
 import { formatSarif } from '../report/sarif';
 import { checkedObjects, Report, summarize } from '../report/summary';
 import { formatText } from '../report/text';
-import { InputError } from '../input/parse';
-import { loadInputs } from './inputs';
+import { escapeControls, InputError } from '../input/parse';
+import { ExcludeGlobs, loadInputs, pathFilter } from './inputs';
 import type { CliIo } from './program';
 
 /** Exit codes CI can gate on. */
@@ -154,10 +156,22 @@ export interface CheckOptions {
   readonly crds?: readonly string[];
   /** Pass when the inputs hold no object (by default an error: a renderer that failed silently). */
   readonly allowEmpty?: boolean;
+  /** The configuration (`.cdk8s-hardened.yaml`); the options given here win over its profile and failOn. */
+  readonly config?: LoadedConfig;
+  /** Globs (relative to `cwd`) of files and folders not to read, beside the configuration's ignorePaths. */
+  readonly exclude?: readonly string[];
+  /** The folder `exclude` globs are relative to. @default process.cwd() */
+  readonly cwd?: string;
+  /** Refuse files that are YAML but not Kubernetes objects instead of skipping them. */
+  readonly strictInputs?: boolean;
+  /** The text report lists only errors, and skipped files get no notice. */
+  readonly quiet?: boolean;
+  /** Today, for suppression expiry. @default new Date() */
+  readonly now?: Date;
 }
 
 /** Renders a report in a format. */
-export function renderReport(report: Report, format: CheckFormat, rules: readonly Rule[], options: { color?: boolean; baseDir?: string } = {}): string {
+export function renderReport(report: Report, format: CheckFormat, rules: readonly Rule[], options: { color?: boolean; baseDir?: string; quiet?: boolean } = {}): string {
   switch (format) {
     case 'json':
       return formatJson(report);
@@ -166,7 +180,7 @@ export function renderReport(report: Report, format: CheckFormat, rules: readonl
     case 'junit':
       return formatJunit(report);
     default:
-      return formatText(report, { color: options.color });
+      return formatText(report, { color: options.color, quiet: options.quiet });
   }
 }
 
@@ -197,9 +211,15 @@ function withCrds(rules: Rule[], files: readonly string[] | undefined, io: CliIo
  * UsageError or OutputFileError for the caller to report in one line.
  */
 export function runCheck(paths: readonly string[], options: CheckOptions, io: CliIo): number {
-  const profile = options.profile ?? 'hardened';
+  const config = options.config?.config;
+  const profile = options.profile ?? config?.profile ?? 'hardened';
   const format = options.format ?? 'text';
-  const failOn = options.failOn ?? 'error';
+  const failOn = options.failOn ?? config?.failOn ?? 'error';
+  const excludes: ExcludeGlobs[] = [
+    ...(options.exclude?.length ? [{ globs: options.exclude, baseDir: options.cwd ?? process.cwd(), source: '--exclude' }] : []),
+    ...(config?.ignorePaths?.length ? [{ globs: config.ignorePaths, baseDir: options.config!.baseDir, source: `${config.file} ignorePaths` }] : []),
+  ];
+  const exclude = pathFilter(excludes);
   const env = io.env ?? process.env;
   const progress = new Progress(io, Boolean(io.stderrIsTTY));
   let report: Report;
@@ -207,6 +227,8 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
   try {
     const inputs = loadInputs(paths, io.readStdin, {
       maxFileBytes: options.maxFileBytes,
+      exclude,
+      strictInputs: options.strictInputs,
       onFile: (index, total) => {
         if (total > PROGRESS_MIN_FILES) {
           progress.update(`reading ${total} files`, index, total);
@@ -214,12 +236,19 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
       },
     });
     const manifests = inputs.manifests;
+    progress.clear();
+    if (!options.quiet) {
+      for (const skip of inputs.skipped) {
+        io.stderr(`cdk8s-hardened: skipped ${escapeControls(skip.file)}, not Kubernetes objects (${escapeControls(skip.reason)}); --strict-inputs refuses such files\n`);
+      }
+    }
     if (manifests.length === 0 && !options.allowEmpty) {
-      throw new InputError(`${inputs.files.join(', ')}: no Kubernetes objects (empty input most often means a renderer failed; `
+      const skipped = inputs.skipped.length ? ` (${inputs.skipped.length} of them skipped: YAML or JSON that is not Kubernetes objects)` : '';
+      throw new InputError(`${inputs.files.join(', ') || paths.join(', ')}: no Kubernetes objects${skipped} (empty input most often means a renderer failed; `
         + 'pass --allow-empty if nothing is expected)');
     }
     const known = withCrds(rulesForProfile(profile), options.crds, io);
-    rules = known.rules;
+    rules = configuredRules(config, known.rules);
     let judged = rules;
     if (io.stderrIsTTY && (manifests.length > PROGRESS_MIN_OBJECTS || inputs.files.length > PROGRESS_MIN_FILES)) {
       const total = rules.length * manifests.length;
@@ -229,23 +258,29 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
         progress.update(`checking ${manifests.length} objects`, done, total);
       });
     }
-    const findings = evaluate(manifests, judged, { crds: known.crds });
+    const { findings, suppressions } = evaluateRun(manifests, judged, {
+      crds: known.crds,
+      exemptions: exemptionSuppressions(config),
+      suppressionPolicy: suppressionPolicy(config, options.now ?? new Date()),
+    });
     report = {
       findings,
       summary: summarize(findings, manifests.length, profile, failOn),
       objects: checkedObjects(manifests),
       files: inputs.files,
+      skipped: inputs.skipped,
+      suppressions,
     };
   } finally {
     progress.clear();
   }
 
   if (options.output !== undefined) {
-    writeFileAtomically(options.output, renderReport(report, format, rules, { color: false, baseDir: options.baseDir }));
-    const summary = formatText({ findings: [], summary: report.summary, files: report.files }, { color: useColor(io.stderrIsTTY, env) }).trimEnd();
+    writeFileAtomically(options.output, renderReport(report, format, rules, { color: false, baseDir: options.baseDir, quiet: options.quiet }));
+    const summary = formatText({ findings: [], summary: report.summary, files: report.files, skipped: report.skipped }, { color: useColor(io.stderrIsTTY, env) }).trimEnd();
     io.stderr(`${summary}; ${format} report written to ${options.output}\n`);
   } else {
-    io.stdout(renderReport(report, format, rules, { color: useColor(io.stdoutIsTTY, env), baseDir: options.baseDir }));
+    io.stdout(renderReport(report, format, rules, { color: useColor(io.stdoutIsTTY, env), baseDir: options.baseDir, quiet: options.quiet }));
   }
   return report.summary.passed ? EXIT_OK : EXIT_FINDINGS;
 }

@@ -3,7 +3,8 @@ import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, 
 import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'path';
 import { escapeControls } from '../input/errors';
 import { KUSTOMIZATION_FILES, KustomizationPlan, planKustomization } from '../input/kustomization';
-import { decodeManifestBytes, InputError, parseManifests } from '../input/parse';
+import { decodeManifestBytes, InputError, NotKubernetesError, parseManifests } from '../input/parse';
+import { compileGlob, CONFIG_FILE } from '../config/config';
 import { Manifest } from '../policy/rule';
 
 /** Files larger than this are refused rather than read into memory. */
@@ -33,7 +34,7 @@ function byName(a: { name: string }, b: { name: string }): number {
  * A file reached twice is listed once. A folder holding no manifest file is an error: it is most often a
  * wrong path, and checking nothing must not pass silently.
  */
-export function expandPaths(paths: readonly string[]): string[] {
+export function expandPaths(paths: readonly string[], excluded: PathFilter = () => false): string[] {
   const out: string[] = [];
   const seenFiles = new Set<string>();
   const addFile = (path: string) => {
@@ -97,10 +98,10 @@ export function expandPaths(paths: readonly string[]): string[] {
           }
         }
         if (isDir) {
-          if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
+          if (entry.name !== 'node_modules' && !entry.name.startsWith('.') && !excluded(full)) {
             subdirs.push(full);
           }
-        } else if (isFile && isManifestName(entry.name) && entry.name !== kustomization?.name) {
+        } else if (isFile && isManifestName(entry.name) && entry.name !== kustomization?.name && entry.name !== CONFIG_FILE && !excluded(full)) {
           addFile(full);
           found++;
         }
@@ -124,6 +125,9 @@ export function expandPaths(paths: readonly string[]): string[] {
       const why = code(error);
       throw new InputError(why === 'ENOENT' ? `${path}: no such file or folder` : `${path}: cannot be read (${why})`);
     }
+    if (excluded(path)) {
+      continue;
+    }
     if (stat.isDirectory()) {
       if (walk(path) === 0) {
         throw new InputError(`${path}: no .yaml, .yml or .json files in this folder`);
@@ -135,6 +139,48 @@ export function expandPaths(paths: readonly string[]): string[] {
     }
   }
   return out;
+}
+
+/** Whether a path (as given or found) is excluded. */
+export type PathFilter = (path: string) => boolean;
+
+/** Globs and the folder they are relative to (the configuration file's for ignorePaths, the working directory for --exclude). */
+export interface ExcludeGlobs {
+  readonly globs: readonly string[];
+  readonly baseDir: string;
+  /** Where the globs came from, for messages: `--exclude`, or the configuration file's ignorePaths. */
+  readonly source: string;
+}
+
+/**
+ * A filter that excludes a file or folder when a glob matches its path relative to the globs' folder, or the path of
+ * a folder it is in (so `vendor` excludes `vendor/a/b.yaml`). Paths outside that folder are never excluded. A bad
+ * glob is an InputError naming its source.
+ */
+export function pathFilter(sets: readonly ExcludeGlobs[]): PathFilter {
+  const matchers = sets.flatMap((set) => set.globs.map((glob) => {
+    let match: (path: string) => boolean;
+    try {
+      match = compileGlob(glob, `${set.source} glob`);
+    } catch (error) {
+      throw new InputError(`${(error as Error).message}`);
+    }
+    return { base: resolve(set.baseDir), match };
+  }));
+  if (matchers.length === 0) {
+    return () => false;
+  }
+  return (path: string) => {
+    const absolute = resolve(path);
+    return matchers.some(({ base, match }) => {
+      const rel = relative(base, absolute);
+      if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+        return false;
+      }
+      const parts = rel.split(sep);
+      return parts.some((_, i) => match(parts.slice(0, i + 1).join('/')));
+    });
+  };
 }
 
 /** True for the name of a kustomization file (kustomization.yaml, kustomization.yml, Kustomization). */
@@ -254,20 +300,40 @@ export interface LoadOptions {
   readonly maxFileBytes?: number;
   /** Called before each file is read, for progress reports. */
   readonly onFile?: (index: number, total: number, file: string) => void;
+  /** Files and folders not to read (`--exclude`, ignorePaths). */
+  readonly exclude?: PathFilter;
+  /**
+   * A file found in a folder that is YAML or JSON but holds no Kubernetes object (a Helm values file, package.json)
+   * is an error instead of being skipped. (A file named on the command line, or stdin, always is.)
+   */
+  readonly strictInputs?: boolean;
+}
+
+/** A file that was read and skipped: well-formed YAML or JSON, but not Kubernetes objects. */
+export interface SkippedFile {
+  readonly file: string;
+  /** The reader's one line about the first document (`document 1, line 1: not a Kubernetes object (apiVersion is missing)`). */
+  readonly reason: string;
 }
 
 /** What `loadInputs` read: the file names (as the user gave them; `<stdin>` for `-`) and the objects. */
 export interface LoadedInputs {
   readonly files: readonly string[];
   readonly manifests: readonly Manifest[];
+  /** Files skipped because they hold no Kubernetes object (never with strictInputs). */
+  readonly skipped: readonly SkippedFile[];
 }
 
 /** Reads and parses every input. `readStdin` supplies the content of `-`. */
 export function loadInputs(paths: readonly string[], readStdin: () => string | Uint8Array, options: LoadOptions = {}): LoadedInputs {
   const maxBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
-  const files = expandPaths(paths);
+  const files = expandPaths(paths, options.exclude);
+  // Only files a folder walk found are skipped when they are not Kubernetes objects: a file named on the command line
+  // (or stdin) was meant as manifests, so it is refused.
+  const named = new Set(paths.filter((p) => p !== '-').map((p) => resolve(p)));
   const manifests: Manifest[] = [];
   const names: string[] = [];
+  const skipped: SkippedFile[] = [];
   files.forEach((file, index) => {
     options.onFile?.(index, files.length, file);
     let text: string;
@@ -293,13 +359,24 @@ export function loadInputs(paths: readonly string[], readStdin: () => string | U
       text = decodeManifestBytes(readManifestFile(file, maxBytes), name);
     }
     names.push(name);
-    for (const manifest of parseManifests(text, name)) {
+    let read: Manifest[];
+    try {
+      read = parseManifests(text, name);
+    } catch (error) {
+      if (error instanceof NotKubernetesError && !options.strictInputs && file !== '-' && !named.has(resolve(file))) {
+        const prefix = `${name}: `;
+        skipped.push({ file: name, reason: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message });
+        return;
+      }
+      throw error;
+    }
+    for (const manifest of read) {
       if (!isBuildConfiguration(manifest.object)) {
         manifests.push(manifest);
       }
     }
   });
-  return { files: names, manifests };
+  return { files: names, manifests, skipped };
 }
 
 /**

@@ -17,6 +17,8 @@ import {
   UsageError,
 } from './check';
 import { RULES_FORMATS, RulesFormat, runRules } from './rules';
+import { loadConfig } from '../input/config-file';
+import { CONFIG_FILE as CONFIG_FILE_NAME } from '../config/config';
 
 export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK };
 
@@ -31,6 +33,14 @@ export interface CliIo {
   readonly stderrIsTTY?: boolean;
   /** Environment (NO_COLOR, CDK8S_HARDENED_DEBUG). @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The working directory: where `.cdk8s-hardened.yaml` is looked for, and what `--exclude` globs are relative to. @default process.cwd() */
+  readonly cwd?: string;
+  /** Today, for suppression expiry (tests pass a fixed date). @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /**
@@ -67,38 +77,65 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program.command('check')
     .description('check Kubernetes YAML/JSON files and folders (multi-document; "-" reads stdin)')
     .argument('<paths...>', 'files, folders (searched recursively for .yaml, .yml, .json) or - for stdin')
-    .addOption(profileOption('rule pack').default('hardened'))
+    .addOption(profileOption('rule pack (default: the configuration\'s, else hardened)'))
     .addOption(new Option('--format <format>', 'report format').choices(CHECK_FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to this file (atomically) instead of stdout')
-    .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1)').choices(FAIL_ON).default('error'))
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1; default: the configuration\'s, else error)').choices(FAIL_ON))
     .option('--crd <file...>', 'CustomResourceDefinition files whose schemas custom resources are validated against')
     .option('--allow-empty', 'pass when the inputs hold no Kubernetes object (by default that is an error: a renderer that failed silently)')
-    .action((paths: string[], opts: { profile: Profile; format: CheckFormat; output?: string; failOn: FailOn; crd?: string[]; allowEmpty?: boolean }) => {
-      exitCode = runCheck(paths, { ...opts, crds: opts.crd }, io);
+    .option('--config <file>', `the configuration file (default: ${CONFIG_FILE_NAME} in the working directory or the nearest folder above)`)
+    .option('--exclude <glob>', 'skip files and folders matching this glob, relative to the working directory (repeatable)', collect, [])
+    .option('--strict-inputs', 'refuse YAML and JSON files that are not Kubernetes objects (by default each is skipped with a notice)')
+    .option('-q, --quiet', 'the text report lists only errors, and skipped files get no notice (counts stay complete)')
+    .action((paths: string[], opts: {
+      profile?: Profile; format: CheckFormat; output?: string; failOn?: FailOn; crd?: string[]; allowEmpty?: boolean;
+      config?: string; exclude: string[]; strictInputs?: boolean; quiet?: boolean;
+    }) => {
+      const cwd = io.cwd ?? process.cwd();
+      const config = loadConfig({ file: opts.config, cwd });
+      exitCode = runCheck(paths, {
+        profile: opts.profile,
+        format: opts.format,
+        output: opts.output,
+        failOn: opts.failOn,
+        crds: opts.crd,
+        allowEmpty: opts.allowEmpty,
+        config,
+        exclude: opts.exclude,
+        cwd,
+        strictInputs: opts.strictInputs,
+        quiet: opts.quiet,
+        now: (io.now ?? (() => new Date()))(),
+      }, io);
     });
 
   program.command('synth')
     .description('run a cdk8s app, judge every object it synthesizes and write a GitOps tree (nothing on failure)')
     .argument('[app-entry]', 'the app: a .ts/.js file or a project folder (default: cdk8s.yaml app, main.ts, src/main.ts, lib/main.js)')
     .option('--out <dir>', 'output folder, replaced atomically', 'dist')
-    .addOption(profileOption('rule pack').default('hardened'))
-    .action(async (entry: string | undefined, opts: { out: string; profile: Profile }) => {
+    .addOption(profileOption('rule pack (default: the configuration\'s, else hardened)'))
+    .option('--config <file>', `the configuration file (default: ${CONFIG_FILE_NAME} in the working directory or the nearest folder above)`)
+    .action(async (entry: string | undefined, opts: { out: string; profile?: Profile; config?: string }) => {
+      const cwd = io.cwd ?? process.cwd();
+      const config = loadConfig({ file: opts.config, cwd });
       // Loaded on demand: synth needs cdk8s, which check, rules and admission do not (start-up time).
       const { runSynth } = await import('./synth');
-      exitCode = await runSynth({ entry, out: opts.out, profile: opts.profile }, io);
+      exitCode = await runSynth({ entry, out: opts.out, profile: opts.profile, config, cwd, now: (io.now ?? (() => new Date()))() }, io);
     });
 
   program.command('admission')
     .description('print ValidatingAdmissionPolicy manifests that make the cluster enforce the rules of a profile')
-    .addOption(profileOption('rule pack', PROFILES.filter((p) => p !== 'schema')).default('hardened'))
+    .addOption(profileOption('rule pack (default: the configuration\'s, else hardened)', PROFILES.filter((p) => p !== 'schema')))
+    .option('--config <file>', `the configuration file whose profile, rules and exemptions the policies follow (default: ${CONFIG_FILE_NAME} found upwards)`)
     .option('--kubernetes-version <version>', 'target version: v1beta1 policies for 1.28/1.29, v1 from 1.30', KUBERNETES_VERSION)
     .option('--validation-actions <actions>', 'binding actions for error rules: Deny, Warn, Audit (comma-separated)', 'Deny')
     .option('--exclude-namespaces <names>', 'namespaces the bindings skip (comma-separated)', 'kube-system')
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
-    .action(async (opts: { profile: Profile; kubernetesVersion: string; validationActions: string; excludeNamespaces: string; output?: string }) => {
+    .action(async (opts: { profile?: Profile; kubernetesVersion: string; validationActions: string; excludeNamespaces: string; output?: string; config?: string }) => {
+      const config = loadConfig({ file: opts.config, cwd: io.cwd ?? process.cwd() });
       // Loaded on demand, as synth is: check does not need the admission generator (start-up time).
       const { runAdmission } = await import('./admission');
-      exitCode = runAdmission(opts, io);
+      exitCode = runAdmission({ ...opts, config }, io);
     });
 
   program.command('rules')

@@ -6,7 +6,9 @@ import { parse as parseYaml } from 'yaml';
 import { InputError, parseManifests } from '../input/parse';
 import { OutputError } from '../output/atomic';
 import { GitOpsGroup, GitOpsLayout, writeGitOpsTree } from '../output/tree';
-import { evaluate } from '../policy/engine';
+import { CONFIG_ENV, configuredRules, exemptionSuppressions, suppressionPolicy } from '../config/config';
+import { LoadedConfig } from '../input/config-file';
+import { evaluateRun } from '../policy/engine';
 import { field, objectField, stringField } from '../policy/json';
 import { rulesForProfile } from '../policy/packs';
 import { Manifest, Profile } from '../policy/rule';
@@ -39,6 +41,10 @@ export interface SynthOptions {
    * @default os.tmpdir()
    */
   readonly tempDir?: string;
+  /** The configuration (`.cdk8s-hardened.yaml`): its profile (unless `profile` is given), rules, exemptions and suppression governance. */
+  readonly config?: LoadedConfig;
+  /** Today, for suppression expiry. @default new Date() */
+  readonly now?: Date;
 }
 
 /** Exit codes: the same contract as `check`. */
@@ -404,7 +410,8 @@ function plural(n: number, word: string): string {
  */
 export async function runSynth(options: SynthOptions, io: SynthIo): Promise<number> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const profile: Profile = options.profile ?? 'hardened';
+  const config = options.config?.config;
+  const profile: Profile = options.profile ?? config?.profile ?? 'hardened';
   const out = options.out;
   const unchanged = `nothing written to ${out}`;
 
@@ -421,7 +428,9 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
 
   const work = mkdtempSync(join(options.tempDir ?? tmpdir(), 'cdk8s-hardened-synth-'));
   try {
-    const run = await runApp(launch, work);
+    // The app's HardenedApp reads the same configuration file as this judgement does.
+    const configFile = options.config?.config.file;
+    const run = await runApp(configFile !== undefined ? { ...launch, env: { ...launch.env, [CONFIG_ENV]: resolve(cwd, configFile) } } : launch, work);
     if (run.stdout.trim() !== '') {
       // The app's own output goes to stderr, so stdout carries only the report.
       io.stderr(run.stdout.endsWith('\n') ? run.stdout : `${run.stdout}\n`);
@@ -445,8 +454,11 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
       return SYNTH_BAD_INPUT;
     }
 
-    const findings = evaluate(manifests, rulesForProfile(profile));
-    const report = { findings, summary: summarize(findings, manifests.length, profile) };
+    const { findings, suppressions } = evaluateRun(manifests, configuredRules(config, rulesForProfile(profile)), {
+      exemptions: exemptionSuppressions(config),
+      suppressionPolicy: suppressionPolicy(config, options.now ?? new Date()),
+    });
+    const report = { findings, summary: summarize(findings, manifests.length, profile, config?.failOn ?? 'error'), suppressions };
     io.stdout(formatText(report, { color: Boolean(io.stdoutIsTTY) }));
     if (!report.summary.passed) {
       io.stderr(`cdk8s-hardened synth: ${plural(report.summary.errors, 'error')} found; ${unchanged} (its previous contents are unchanged)\n`);

@@ -148,13 +148,13 @@ export function emit(scope: Construct, id: string, props: {
   return object;
 }
 
-/** Writes the suppression annotation for `ruleId` on `object` (the reason must be at least 10 characters). */
+/** Writes the suppression annotation for `ruleId` on `object` (the reason needs at least 10 letters or digits). */
 export function annotateSuppression(refuse: Refuse, object: ApiObject, ruleId: string, reason: string): void {
   let annotation: Record<string, string>;
   try {
     annotation = suppressionAnnotation(ruleId, reason);
   } catch (error) {
-    throw refuse.error('suppress', (error as Error).message, 'give a reason of at least 10 characters');
+    throw refuse.error('suppress', (error as Error).message, 'give a reason of at least 10 letters or digits');
   }
   for (const [key, value] of Object.entries(annotation)) {
     object.metadata.addAnnotation(key, value);

@@ -35,7 +35,7 @@ export type RbacRisk = (typeof RBAC_RISKS)[number];
 /** An explicit, reasoned acceptance of one risk. Written on the Role as a suppression annotation. */
 export interface AcceptedRisk {
   readonly risk: RbacRisk;
-  /** Why this grant is needed (at least 10 characters). */
+  /** Why this grant is needed (at least 10 letters or digits). */
   readonly reason: string;
 }
 

@@ -192,7 +192,7 @@ export interface ServiceAccountTokenProps {
 
 /** Typed exceptions to the hardened pod defaults. Each writes a suppression annotation with its reason. */
 export interface PodExceptions {
-  /** Why the root filesystem must be writable (at least 10 characters). @default - read-only root filesystem */
+  /** Why the root filesystem must be writable (at least 10 letters or digits). @default - read-only root filesystem */
   readonly writableRootFilesystem?: string;
 }
 
@@ -781,7 +781,7 @@ export abstract class HardenedWorkload extends Construct {
   }
 
   /**
-   * Accepts a rule's findings on the main object, with a written reason (at least 10 characters): writes the
+   * Accepts a rule's findings on the main object, with a written reason (at least 10 letters or digits): writes the
    * annotation `suppress.cdk8s-hardened.io/<ruleId>` so the decision is visible in the manifest.
    */
   suppress(ruleId: string, reason: string): this {

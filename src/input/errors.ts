@@ -7,6 +7,18 @@ export class InputError extends Error {
 }
 
 /**
+ * A file that is well-formed YAML or JSON but holds no Kubernetes object at all (a Helm values file, a Prometheus
+ * rules file, package.json): callers that read a whole repository skip it with a notice; it is still an InputError
+ * for those that do not.
+ */
+export class NotKubernetesError extends InputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotKubernetesError';
+  }
+}
+
+/**
  * Characters that must never reach a terminal raw from a file name, a tag or a value: C0 and C1 controls (escape
  * sequences, carriage returns, line feeds that would break the one-line contract), DEL, the Unicode line and
  * paragraph separators, and the bidirectional overrides that make text display in another order than it reads.

@@ -2,7 +2,8 @@ import { InputError } from './errors';
 import { readManifests } from './read';
 import { Manifest } from '../policy/rule';
 
-export { InputError, escapeControls } from './errors';
+export { InputError, NotKubernetesError, escapeControls } from './errors';
+export { readYamlDocument } from './read';
 export { MAX_ALIAS_COUNT, MAX_DEPTH, MAX_EXPANDED_VALUES } from './read';
 
 function lineOfOffset(text: string | Uint8Array, offset: number): number {

@@ -5,7 +5,7 @@ import type { Event } from 'js-yaml';
 import { KustomizeReading, readKustomize } from './kyaml';
 import { metadataProblem } from './meta';
 import { KUSTOMIZE_READER, LIST_CARRIER_RULE_ID, READING_DIFFERS_RULE_ID } from './notes';
-import { InputError } from './errors';
+import { InputError, NotKubernetesError } from './errors';
 import { isJsonStream, JsonError, splitJsonStream } from './json';
 import { documentLocator, LineIndex } from './locate';
 import { Chunk, constructKubectl, DocumentFacts, parseDocumentEvents, ReadError, setKey, splitDocuments } from './yaml';
@@ -70,20 +70,24 @@ interface Member {
 
 /** Why a document could not be read, with the path of the part that caused it. */
 class ObjectError extends Error {
-  constructor(message: string, readonly path: Path) {
+  /** The document is not meant as a Kubernetes object at all: not a mapping, or neither apiVersion nor kind. */
+  readonly notKubernetes: boolean;
+  constructor(message: string, readonly path: Path, document?: unknown) {
     super(message);
+    this.notKubernetes = path.length === 0 && document !== undefined
+      && (!isObject(document) || (!Object.prototype.hasOwnProperty.call(document, 'apiVersion') && !Object.prototype.hasOwnProperty.call(document, 'kind')));
   }
 }
 
 function requireIdentity(object: unknown, path: Path): JsonObject {
   if (!isObject(object)) {
-    throw new ObjectError(`not a Kubernetes object (expected a mapping with apiVersion and kind, got ${describe(object)})`, path);
+    throw new ObjectError(`not a Kubernetes object (expected a mapping with apiVersion and kind, got ${describe(object)})`, path, object);
   }
   for (const key of ['apiVersion', 'kind']) {
     const value = object[key];
     if (typeof value !== 'string' || value === '') {
       const problem = value === undefined ? 'missing' : value === '' ? 'empty' : `${describe(value)}, not a string`;
-      throw new ObjectError(`not a Kubernetes object (${key} is ${problem})`, path);
+      throw new ObjectError(`not a Kubernetes object (${key} is ${problem})`, path, object);
     }
   }
   return object;
@@ -123,7 +127,7 @@ function kubectlDocumentMembers(value: unknown): Member[] {
   checkMetadata(value);
   const kind = value.kind;
   if (typeof kind !== 'string' || kind === '') {
-    throw new ObjectError(`not a Kubernetes object (kind is ${kind === undefined ? 'missing' : kind === '' ? 'empty' : `${describe(kind)}, not a string`})`, []);
+    throw new ObjectError(`not a Kubernetes object (kind is ${kind === undefined ? 'missing' : kind === '' ? 'empty' : `${describe(kind)}, not a string`})`, [], value);
   }
   const items = value.items;
   if (items !== null && !Array.isArray(items)) {
@@ -196,7 +200,8 @@ function where(place: DocumentPlace, line?: number, column?: number): string {
 function objectErrorToInput(error: ObjectError, place: DocumentPlace): InputError {
   const line = documentLocator(place.text, place.line, [], MAX_DEPTH)(error.path);
   const index = error.path.length === 2 && typeof error.path[1] === 'number' ? ` (items[${error.path[1]}])` : '';
-  return new InputError(`${where(place, line)}${index}: ${error.message}`);
+  const message = `${where(place, line)}${index}: ${error.message}`;
+  return error.notKubernetes ? new NotKubernetesError(message) : new InputError(message);
 }
 
 function manifestOf(member: Member, place: DocumentPlace, notes: readonly ReaderNote[] = [], alternate?: JsonObject): Manifest {
@@ -385,6 +390,7 @@ function documentManifests(value: unknown, place: DocumentPlace, kustomize: (() 
 }
 
 function readYamlStream(text: string, file: string): Manifest[] {
+  let skipped: NotKubernetesError | undefined;
   const forbidden = FORBIDDEN.exec(text);
   if (forbidden && !AMBIGUOUS_BREAK.test(forbidden[0])) {
     const code = text.charCodeAt(forbidden.index).toString(16).padStart(4, '0').toUpperCase();
@@ -437,11 +443,68 @@ function readYamlStream(text: string, file: string): Manifest[] {
       }
     }
     const kustomize = facts.merges || facts.versionSensitive || kustomizeMayDiffer(value) ? () => readKustomize(source, events(), single) : undefined;
-    for (const manifest of documentManifests(value, place, kustomize, facts.merges)) {
+    let read: Manifest[];
+    try {
+      read = documentManifests(value, place, kustomize, facts.merges);
+    } catch (error) {
+      if (error instanceof NotKubernetesError) {
+        skipped ??= error;
+        continue;
+      }
+      throw error;
+    }
+    for (const manifest of read) {
       manifests.push(manifest);
     }
   }
-  return manifests;
+  return notKubernetesCheck(manifests, skipped);
+}
+
+/**
+ * Reads a YAML (or JSON) file that is one document of plain data, not a Kubernetes object (the configuration file),
+ * with the same strict reader: kubectl's scalar resolution, the same refusals of control characters, ambiguous
+ * line breaks, aliases bombs and depth. Returns the value (null for an empty file) and a locator giving the line
+ * of a path in it.
+ */
+export function readYamlDocument(text: string, file: string): { value: unknown; line: (path: Path) => number | undefined } {
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const forbidden = FORBIDDEN.exec(source) ?? (source.includes('\r') ? /\r(?!\n)/.exec(source) : null) ?? (source.includes('\u0000') ? /\u0000/.exec(source) : null);
+  if (forbidden) {
+    const code = source.charCodeAt(forbidden.index).toString(16).padStart(4, '0').toUpperCase();
+    throw new InputError(`${file}, line ${lineOfOffset(source, forbidden.index)}: contains the character U+${code}, which the reader refuses`);
+  }
+  let chunks: Chunk[];
+  try {
+    chunks = splitDocuments(source);
+  } catch (error) {
+    if (error instanceof ReadError) {
+      throw new InputError(`${file}, ${error.message}`);
+    }
+    throw error;
+  }
+  const present = chunks.filter((c) => c.text.split('\n').some((l) => l.trim() !== '' && !l.trim().startsWith('#') && !l.trim().startsWith('---')));
+  if (present.length > 1) {
+    throw new InputError(`${file}, line ${present[1].line}: holds more than one YAML document; write one`);
+  }
+  const chunk = present[0];
+  if (!chunk) {
+    return { value: null, line: () => undefined };
+  }
+  let value: unknown;
+  const facts: DocumentFacts = { merges: false, versionSensitive: false, aliases: false };
+  try {
+    value = constructKubectl(chunk.text, parseDocumentEvents(chunk.text, LIMITS), LIMITS, facts);
+  } catch (error) {
+    if (error instanceof ReadError) {
+      const lines = new LineIndex(chunk.text, chunk.line);
+      throw new InputError(`${file}, line ${error.offset === undefined ? chunk.line : lines.line(error.offset)}: ${error.message}`);
+    }
+    throw error;
+  }
+  if (facts.aliases && (facts.values ?? 0) > MAX_EXPANDED_VALUES) {
+    throw new InputError(`${file}: its aliases expand to more than ${MAX_EXPANDED_VALUES} values`);
+  }
+  return { value, line: documentLocator(chunk.text, chunk.line, [], MAX_DEPTH) };
 }
 
 /** Documents per js-yaml call: one call per document costs its set-up each time, one call per stream holds every event at once. */
@@ -585,6 +648,7 @@ function readJsonStream(text: string, file: string): Manifest[] {
   }
   const manifests: Manifest[] = [];
   const lines = new LineIndex(text);
+  let skipped: NotKubernetesError | undefined;
   values.forEach((value, i) => {
     const parsed: unknown = JSON.parse(value.text);
     if (parsed === null) {
@@ -592,11 +656,34 @@ function readJsonStream(text: string, file: string): Manifest[] {
     }
     // kustomize reads the first value as it reads a YAML document of the same content (JSON is YAML).
     const kustomize = i === 0 && kustomizeMayDiffer(parsed) ? () => readKustomize(value.text, parseDocumentEvents(value.text, LIMITS), kyamlSingleDocument(text)) : undefined;
-    const read = documentManifests(parsed, { file, index: i + 1, text: value.text, line: lines.line(value.start) }, kustomize, false);
+    let read: Manifest[];
+    try {
+      read = documentManifests(parsed, { file, index: i + 1, text: value.text, line: lines.line(value.start) }, kustomize, false);
+    } catch (error) {
+      if (error instanceof NotKubernetesError) {
+        skipped ??= error;
+        return;
+      }
+      throw error;
+    }
     // kustomize reads a JSON file as one YAML document: the values after the first are not applied by it.
     manifests.push(...(i === 0 ? read : read.map((m) => ({ ...m, notes: [...(m.notes ?? []), JSON_TAIL_NOTE] }))));
   });
-  return manifests;
+  return notKubernetesCheck(manifests, skipped);
+}
+
+/**
+ * A stream none of whose documents is a Kubernetes object is a NotKubernetesError (the first document's); one
+ * that mixes Kubernetes objects with other documents is a plain InputError, as kubectl refuses it.
+ */
+function notKubernetesCheck(manifests: Manifest[], skipped: NotKubernetesError | undefined): Manifest[] {
+  if (!skipped) {
+    return manifests;
+  }
+  if (manifests.length > 0) {
+    throw new InputError(skipped.message);
+  }
+  throw skipped;
 }
 
 /**

@@ -4,7 +4,8 @@ import { podSpecProblems, podViews } from './pod-spec';
 import { Finding, Manifest, ObjectRef, Profile, Rule, RuleContext, Severity, Target, Violation } from './rule';
 import { rulesForProfile } from './packs';
 import { ALL_RULES } from './rules';
-import { annotationSuppressions, Suppression, SUPPRESSION_RULE_ID } from './suppressions';
+import { LIST_CARRIER_RULE_ID, READING_DIFFERS_RULE_ID } from '../input/notes';
+import { AnnotatedSuppression, annotationSuppressions, Suppression, SUPPRESSION_EXPIRING_RULE_ID, SUPPRESSION_RULE_ID, SuppressionPolicy } from './suppressions';
 
 /** Rule id of findings about inputs that are not Kubernetes objects at all. */
 export const INVALID_OBJECT_RULE_ID = 'invalid-object';
@@ -15,6 +16,12 @@ export const UNJUDGEABLE_POD_RULE_ID = 'pod-spec-unjudgeable';
 export const UNJUDGEABLE_POD_REMEDIATION = 'Give the object the apiVersion that serves its kind (apps/v1 Deployment, batch/v1 Job, v1 Pod) '
   + 'and the shape Kubernetes requires: an object at spec (and spec.template.spec), lists of objects at containers, '
   + 'initContainers, ephemeralContainers and volumes, and objects at securityContext.';
+
+/** The engine's own findings: no annotation may suppress them (they are about the input and the suppressions). */
+const ENGINE_FINDING_IDS: ReadonlySet<string> = new Set([
+  INVALID_OBJECT_RULE_ID, SUPPRESSION_RULE_ID, SUPPRESSION_EXPIRING_RULE_ID, LIST_CARRIER_RULE_ID, READING_DIFFERS_RULE_ID,
+  UNJUDGEABLE_POD_RULE_ID,
+]);
 
 /** Builds the view a rule judges. Returns undefined for values that are not Kubernetes objects. */
 export function toTarget(object: unknown): Target | undefined {
@@ -53,16 +60,21 @@ function refOf(target: Target | undefined, object: unknown): ObjectRef {
   };
 }
 
-function matches(suppression: Suppression, ref: ObjectRef, path: string): boolean {
+/**
+ * Whether a code suppression or an exemption covers a finding. For an exemption, a Namespace object is in its own
+ * namespace (as an admission binding's namespaceSelector selects the Namespace object itself).
+ */
+function matches(suppression: Suppression, ref: ObjectRef, path: string, exemption = false): boolean {
+  const namespace = exemption && ref.kind === 'Namespace' && ref.apiVersion === 'v1' ? ref.name : ref.namespace;
   return (suppression.kind === undefined || suppression.kind === ref.kind)
     && (suppression.name === undefined || suppression.name === ref.name)
-    && (suppression.namespace === undefined || suppression.namespace === ref.namespace)
+    && (suppression.namespace === undefined || suppression.namespace === namespace)
     && (suppression.path === undefined || path === suppression.path || path.startsWith(`${suppression.path}.`)
       || path.startsWith(`${suppression.path}[`));
 }
 
 export interface EvaluateOptions {
-  /** Suppressions given in code or configuration, in addition to those annotated on objects. */
+  /** Suppressions given in code, in addition to those annotated on objects. */
   readonly suppressions?: readonly Suppression[];
   /**
    * CustomResourceDefinitions known besides those in the object set (`--crd` files): rules learn the schema and the
@@ -70,6 +82,35 @@ export interface EvaluateOptions {
    * @default - only the CustomResourceDefinitions among the manifests
    */
   readonly crds?: readonly unknown[];
+  /** Exemptions of the configuration file (the platform team's), applied like code suppressions. */
+  readonly exemptions?: readonly Suppression[];
+  /** What the configuration decides about annotated suppressions: forbidden rules, reason pattern, expiry (with the clock). */
+  readonly suppressionPolicy?: SuppressionPolicy;
+}
+
+/** A suppression that was in force in a run, as every report lists it. */
+export interface SuppressionInForce {
+  readonly ruleId: string;
+  readonly reason: string;
+  /** Where it was written: an object's annotation, code (HardenOptions.suppressions) or the configuration's exemptions. */
+  readonly source: 'annotation' | 'code' | 'config';
+  /** The object that carries the annotation (annotation suppressions). */
+  readonly object?: ObjectRef;
+  /** The selector of a code suppression or an exemption (absent fields match every object). */
+  readonly selector?: { readonly kind?: string; readonly namespace?: string; readonly name?: string; readonly path?: string };
+  readonly file?: string;
+  readonly line?: number;
+  readonly constructPath?: string;
+  /** The last day it holds (YYYY-MM-DD), when it has an expiry. */
+  readonly expires?: string;
+  /** How many findings of this run it suppressed. */
+  readonly findings: number;
+}
+
+/** A run: every finding, and the suppressions that were in force. */
+export interface Evaluation {
+  readonly findings: Finding[];
+  readonly suppressions: SuppressionInForce[];
 }
 
 /** True for an apiextensions.k8s.io CustomResourceDefinition (any version). */
@@ -83,6 +124,11 @@ function isCrd(target: Target): boolean {
  * reported as an error finding on that object, never as a silent pass.
  */
 export function evaluate(manifests: readonly Manifest[], rulesOrProfile: readonly Rule[] | Profile, options: EvaluateOptions = {}): Finding[] {
+  return evaluateRun(manifests, rulesOrProfile, options).findings;
+}
+
+/** `evaluate`, with the suppressions in force (annotations, code suppressions and exemptions) beside the findings. */
+export function evaluateRun(manifests: readonly Manifest[], rulesOrProfile: readonly Rule[] | Profile, options: EvaluateOptions = {}): Evaluation {
   const rules = resolveRules(rulesOrProfile);
   // A suppression may name any rule of the catalogue, even one outside the pack being run.
   const knownRuleIds = new Set([...ALL_RULES, ...rules].map((r) => r.id));
@@ -228,31 +274,65 @@ export function evaluate(manifests: readonly Manifest[], rulesOrProfile: readonl
     }
   });
 
-  return applySuppressions(targets, perObject, knownRuleIds, options.suppressions ?? [], emit);
+  return applySuppressions(manifests, targets, perObject, knownRuleIds, options, emit);
 }
 
 function applySuppressions(
+  manifests: readonly Manifest[],
   targets: ReadonlyArray<Target | undefined>,
   perObject: Finding[][],
   knownRuleIds: ReadonlySet<string>,
-  given: readonly Suppression[],
+  options: EvaluateOptions,
   emit: (index: number, ruleId: string, severity: Severity, remediation: string, violation: Violation) => void,
-): Finding[] {
+): Evaluation {
   const out: Finding[] = [];
+  const given = [
+    ...(options.exemptions ?? []).map((s) => ({ s, source: 'config' as const, count: 0 })),
+    ...(options.suppressions ?? []).map((s) => ({ s, source: 'code' as const, count: 0 })),
+  ];
+  const inForce: SuppressionInForce[] = [];
   targets.forEach((target, index) => {
-    const annotated = target ? annotationSuppressions(target.object as JsonObject, knownRuleIds) : undefined;
+    const annotated = target ? annotationSuppressions(target.object as JsonObject, knownRuleIds, options.suppressionPolicy, ENGINE_FINDING_IDS) : undefined;
+    const used = new Map<string, number>();
     const findings = perObject[index].map((finding) => {
-      const reason = annotated?.suppressions.get(finding.ruleId)
-        ?? given.find((s) => s.ruleId === finding.ruleId && matches(s, finding.object, finding.path))?.reason;
-      return reason === undefined ? finding : { ...finding, suppressed: true, suppressionReason: reason };
+      const own: AnnotatedSuppression | undefined = annotated?.suppressions.get(finding.ruleId);
+      if (own) {
+        used.set(finding.ruleId, (used.get(finding.ruleId) ?? 0) + 1);
+        return { ...finding, suppressed: true, suppressionReason: own.reason };
+      }
+      const match = given.find((g) => g.s.ruleId === finding.ruleId && matches(g.s, finding.object, finding.path, g.source === 'config'));
+      if (!match) {
+        return finding;
+      }
+      match.count++;
+      return { ...finding, suppressed: true, suppressionReason: match.source === 'config' ? `exemption: ${match.s.reason}` : match.s.reason };
     });
     perObject[index] = findings;
     for (const problem of annotated?.problems ?? []) {
-      emit(index, SUPPRESSION_RULE_ID, 'error', problem.remediation ?? '', problem);
+      emit(index, problem.ruleId, problem.severity ?? 'error', problem.remediation ?? '', problem);
+    }
+    const origin = manifests[index].origin;
+    for (const [ruleId, s] of annotated?.suppressions ?? []) {
+      const line = origin?.locate?.(s.path) ?? origin?.line;
+      inForce.push({
+        ruleId,
+        reason: s.reason,
+        source: 'annotation',
+        object: refOf(target, manifests[index].object),
+        ...(origin?.file !== undefined ? { file: origin.file } : {}),
+        ...(line !== undefined ? { line } : {}),
+        ...(origin?.constructPath !== undefined ? { constructPath: origin.constructPath } : {}),
+        ...(s.expires !== undefined ? { expires: s.expires } : {}),
+        findings: used.get(ruleId) ?? 0,
+      });
     }
     out.push(...perObject[index]);
   });
-  return out;
+  for (const g of given) {
+    const { ruleId, reason, ...selector } = g.s;
+    inForce.push({ ruleId, reason, source: g.source, selector, findings: g.count });
+  }
+  return { findings: out, suppressions: inForce };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { isFailing } from '../policy/engine';
 import { Finding } from '../policy/rule';
-import { CheckedObject, findingsByObject, objectLabel, Report } from './summary';
+import { CheckedObject, findingsByObject, objectLabel, Report, suppressionOwner } from './summary';
 
 /**
  * Text safe for XML 1.0: characters XML cannot hold at all (C0 controls but tab, line feed and carriage
@@ -92,6 +92,19 @@ export function formatJunit(report: Report, options: JunitOptions = {}): string 
         body.push(`      <system-out>${xmlEscape(other.map(describe).join('\n'))}</system-out>`);
       }
       body.push('    </testcase>');
+    }
+    body.push('  </testsuite>');
+  }
+
+  // The suppressions in force: one passing test case each, so CI test reports show every accepted risk.
+  const inForce = report.suppressions ?? [];
+  if (inForce.length) {
+    tests += inForce.length;
+    body.push(`  <testsuite${attrs({ name: 'suppressions in force', tests: inForce.length, failures: 0, errors: 0, skipped: 0, time: 0 })}>`);
+    for (const x of inForce) {
+      const owner = suppressionOwner(x);
+      body.push(`    <testcase${attrs({ name: `${x.ruleId} on ${owner}`, classname: 'suppressions', time: 0 })}>`
+        + `<system-out>${xmlEscape(`rule: ${x.ruleId}\nowner: ${owner}\nsource: ${x.source}\nreason: ${x.reason}\nexpires: ${x.expires ?? 'never'}\nfindings suppressed: ${x.findings}`)}</system-out></testcase>`);
     }
     body.push('  </testsuite>');
   }

@@ -1,7 +1,7 @@
 import { LIST_CARRIER_RULE_ID, READING_DIFFERS_RULE_ID } from '../input/notes';
 import { INVALID_OBJECT_RULE_ID, UNJUDGEABLE_POD_REMEDIATION, UNJUDGEABLE_POD_RULE_ID } from '../policy/engine';
 import { PROFILES, RuleMeta } from '../policy/rule';
-import { MIN_REASON_LENGTH, SUPPRESSION_ANNOTATION_PREFIX, SUPPRESSION_RULE_ID } from '../policy/suppressions';
+import { DEFAULT_EXPIRY_WARNING_DAYS, MIN_REASON_LENGTH, SUPPRESSION_ANNOTATION_PREFIX, SUPPRESSION_EXPIRING_RULE_ID, SUPPRESSION_RULE_ID } from '../policy/suppressions';
 import { KUBERNETES_VERSION } from '../version';
 
 /** What a report needs to know about a rule: its metadata without the logic. */
@@ -38,13 +38,27 @@ export const ENGINE_RULES: readonly RuleInfo[] = [
   },
   {
     id: SUPPRESSION_RULE_ID,
-    title: 'Suppressions name a known rule and give a reason',
+    title: 'Suppressions name a known rule, give a reason and are allowed',
     severity: 'error',
     profiles: [],
-    description: `Reported by the engine for a suppression annotation (${SUPPRESSION_ANNOTATION_PREFIX}<rule-id>) whose reason is missing or `
-      + `shorter than ${MIN_REASON_LENGTH} characters (an error), or that names a rule the profile does not have (a warning). A suppression `
-      + 'without a written reason hides a risk nobody accepted.',
-    remediation: `Write why the risk is acceptable as the annotation value (at least ${MIN_REASON_LENGTH} characters), or remove the annotation.`,
+    description: `Reported by the engine for a suppression annotation (${SUPPRESSION_ANNOTATION_PREFIX}<rule-id>) whose reason is missing, `
+      + `has fewer than ${MIN_REASON_LENGTH} letters or digits, holds invisible or control characters, or does not match the configuration's `
+      + 'suppressions.reasonPattern; that names a rule the catalogue does not have; that suppresses a rule the configuration\'s '
+      + 'suppressions.forbid lists; or whose expires= date has passed. Such a suppression suppresses nothing. A suppression '
+      + 'without a written reason, or one the platform team does not allow, hides a risk nobody accepted.',
+    remediation: `Write why the risk is acceptable as the annotation value (at least ${MIN_REASON_LENGTH} letters or digits), name a rule that `
+      + '`cdk8s-hardened rules` lists, and renew an expired acceptance or fix the finding.',
+    docsUrl: 'https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/',
+  },
+  {
+    id: SUPPRESSION_EXPIRING_RULE_ID,
+    title: 'Suppressions are renewed before they expire',
+    severity: 'warning',
+    profiles: [],
+    description: `Reported by the engine for a suppression annotation whose reason ends with "; expires=YYYY-MM-DD" and whose date is `
+      + `within suppressions.expiryWarningDays (${DEFAULT_EXPIRY_WARNING_DAYS} by default) of today. After that date the suppression is an `
+      + 'error and suppresses nothing, so the finding it hides will fail the run.',
+    remediation: 'Fix the suppressed finding before the date, or renew the acceptance with a later expires= date in the annotation.',
     docsUrl: 'https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/',
   },
   {

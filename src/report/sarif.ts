@@ -1,9 +1,15 @@
 import { createHash } from 'crypto';
+import { gzipSync } from 'zlib';
 import { isAbsolute, relative, resolve, sep } from 'path';
 import { pathToFileURL } from 'url';
 import { Finding, Severity } from '../policy/rule';
 import { ENGINE_RULES, ruleArea, RuleInfo } from './rules-doc';
-import { objectLabel, Report } from './summary';
+import { objectLabel, Report, suppressionOwner } from './summary';
+
+/** GitHub code scanning keeps at most this many results of a run (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning). */
+export const SARIF_MAX_RESULTS = 25_000;
+/** GitHub code scanning refuses a SARIF upload larger than this, gzip-compressed. */
+export const SARIF_MAX_GZIP_BYTES = 10 * 1024 * 1024;
 
 /** The SARIF version and schema GitHub code scanning (and most consumers) read. */
 export const SARIF_VERSION = '2.1.0';
@@ -20,6 +26,27 @@ export interface SarifOptions {
   readonly baseDir?: string;
   /** @default '0.0.0' */
   readonly toolVersion?: string;
+  /** Beyond this many results, findings are folded (per rule and object, then per rule and file, then per rule). @default SARIF_MAX_RESULTS */
+  readonly maxResults?: number;
+  /** Beyond this compressed size, findings are folded further. @default SARIF_MAX_GZIP_BYTES */
+  readonly maxGzipBytes?: number;
+}
+
+/** How findings are grouped into results: one each, per rule and object, per rule and file, per rule. */
+type Fold = 'none' | 'object' | 'file' | 'rule';
+const FOLDS: readonly Fold[] = ['none', 'object', 'file', 'rule'];
+
+function foldKey(f: Finding, fold: Fold): string {
+  switch (fold) {
+    case 'object':
+      return [f.ruleId, f.file ?? '', f.constructPath ?? '', f.object.apiVersion, f.object.kind, f.object.namespace ?? '', f.object.name].join('\u0000');
+    case 'file':
+      return [f.ruleId, f.file ?? f.constructPath ?? ''].join('\u0000');
+    case 'rule':
+      return f.ruleId;
+    default:
+      return '';
+  }
 }
 
 type Level = 'error' | 'warning' | 'note';
@@ -110,7 +137,7 @@ export function formatSarif(report: Report, options: SarifOptions): string {
     }
   }
 
-  const results = report.findings.map((f) => {
+  const resultOf = (f: Finding, folded?: { count: number; fold: Fold; suppressed: number }) => {
     const label = objectLabel(f.object);
     const logical = {
       name: f.object.name || label,
@@ -126,41 +153,112 @@ export function formatSarif(report: Report, options: SarifOptions): string {
         logicalLocations: [logical],
       }
       : { logicalLocations: [logical] };
+    const scope = folded?.fold === 'object' ? `on ${label}` : folded?.fold === 'file' ? `in ${f.file ?? f.constructPath ?? 'the input'}` : 'in this run';
+    const text = folded
+      ? `${folded.count} findings of ${f.ruleId} ${scope} folded into one result (${folded.suppressed} suppressed); the first: ${f.message} (${label}${f.path ? `, ${f.path}` : ''}). Fix: ${f.remediation}`
+      : `${f.message} (${label}${f.path ? `, ${f.path}` : ''}). Fix: ${f.remediation}`;
     return {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId)!,
       level: level(f.severity),
-      message: { text: `${f.message} (${label}${f.path ? `, ${f.path}` : ''}). Fix: ${f.remediation}` },
+      message: { text },
       locations: [location],
-      partialFingerprints: { 'cdk8sHardenedFinding/v1': fingerprint(f) },
-      ...(f.suppressed ? { suppressions: [{ kind: 'inSource', justification: f.suppressionReason ?? '' }] } : {}),
+      partialFingerprints: { 'cdk8sHardenedFinding/v1': folded ? foldedFingerprint(f, folded.fold) : fingerprint(f) },
+      ...(f.suppressed ? {
+        suppressions: [{
+          kind: f.suppressionReason?.startsWith('exemption: ') ? 'external' : 'inSource',
+          status: 'accepted',
+          justification: f.suppressionReason ?? '',
+        }],
+      } : {}),
       properties: {
         object: { apiVersion: f.object.apiVersion, kind: f.object.kind, namespace: f.object.namespace ?? null, name: f.object.name },
         path: f.path,
         remediation: f.remediation,
         ...(f.constructPath !== undefined ? { constructPath: f.constructPath } : {}),
+        ...(folded ? { foldedFindings: folded.count } : {}),
       },
     };
-  });
-
-  const sarif = {
-    $schema: SARIF_SCHEMA,
-    version: SARIF_VERSION,
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'cdk8s-hardened',
-            version: options.toolVersion ?? '0.0.0',
-            semanticVersion: options.toolVersion ?? '0.0.0',
-            rules: catalogue.map(ruleDescriptor),
-          },
-        },
-        invocations: [{ executionSuccessful: true }],
-        results,
-        properties: { profile: report.summary.profile, summary: report.summary },
-      },
-    ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+
+  const maxResults = options.maxResults ?? SARIF_MAX_RESULTS;
+  const maxGzip = options.maxGzipBytes ?? SARIF_MAX_GZIP_BYTES;
+  const suppressions = (report.suppressions ?? []).map((x) => ({
+    ruleId: x.ruleId,
+    reason: x.reason,
+    source: x.source,
+    owner: suppressionOwner(x),
+    ...(x.expires !== undefined ? { expires: x.expires } : {}),
+    findings: x.findings,
+  }));
+  const build = (fold: Fold) => {
+    let results;
+    if (fold === 'none') {
+      results = report.findings.map((f) => resultOf(f));
+    } else {
+      // A group is shown by its first live finding (a suppressed group only when all of it is suppressed).
+      const groups = new Map<string, Finding[]>();
+      for (const f of report.findings) {
+        const key = foldKey(f, fold);
+        const group = groups.get(key);
+        if (group) {
+          group.push(f);
+        } else {
+          groups.set(key, [f]);
+        }
+      }
+      results = [...groups.values()].map((group) => {
+        const first = group.find((f) => !f.suppressed) ?? group[0];
+        const worst = group.some((f) => !f.suppressed && f.severity === 'error') ? 'error' : group.some((f) => !f.suppressed && f.severity === 'warning') ? 'warning' : first.severity;
+        const suppressed = group.filter((f) => f.suppressed).length;
+        return group.length === 1 ? resultOf(first) : resultOf({ ...first, severity: worst }, { count: group.length, fold, suppressed });
+      });
+    }
+    const folded = fold === 'none' ? undefined : { by: fold, findings: report.findings.length, results: results.length };
+    const note = folded
+      ? `${folded.findings} findings were folded into ${folded.results} results (${fold === 'object' ? 'per rule and object' : fold === 'file' ? 'per rule and file' : 'per rule'}) `
+        + `to stay within GitHub code scanning's limits (${SARIF_MAX_RESULTS} results per run, ${SARIF_MAX_GZIP_BYTES / 1024 / 1024} MB compressed); the json report lists every finding`
+      : undefined;
+    return {
+      results,
+      text: `${JSON.stringify({
+        $schema: SARIF_SCHEMA,
+        version: SARIF_VERSION,
+        runs: [
+          {
+            tool: {
+              driver: {
+                name: 'cdk8s-hardened',
+                version: options.toolVersion ?? '0.0.0',
+                semanticVersion: options.toolVersion ?? '0.0.0',
+                rules: catalogue.map(ruleDescriptor),
+              },
+            },
+            invocations: [{
+              executionSuccessful: true,
+              ...(note ? { toolExecutionNotifications: [{ level: 'note', message: { text: note } }] } : {}),
+            }],
+            results,
+            properties: {
+              profile: report.summary.profile,
+              summary: report.summary,
+              suppressions,
+              ...(folded ? { folded: { ...folded, note } } : {}),
+            },
+          },
+        ],
+      }, null, 2)}\n`,
+    };
+  };
+  for (const fold of FOLDS) {
+    const out = build(fold);
+    if (fold === 'rule' || (out.results.length <= maxResults && gzipSync(out.text).length <= maxGzip)) {
+      return out.text;
+    }
+  }
+  throw new Error('unreachable: the last fold always returns');
+}
+
+function foldedFingerprint(f: Finding, fold: Fold): string {
+  return createHash('sha256').update(`${fold}\u0000${foldKey(f, fold)}`).digest('hex').slice(0, 32);
 }

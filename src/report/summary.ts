@@ -1,4 +1,4 @@
-import { isFailing, toTarget } from '../policy/engine';
+import { isFailing, SuppressionInForce, toTarget } from '../policy/engine';
 import { objectField, stringField } from '../policy/json';
 import { Finding, Manifest, ObjectRef } from '../policy/rule';
 
@@ -31,6 +31,37 @@ export interface Report {
   readonly objects?: readonly CheckedObject[];
   /** Every input file read, in order (including files that held no object). */
   readonly files?: readonly string[];
+  /** Files read and skipped because they hold no Kubernetes object (a Helm values file, package.json). */
+  readonly skipped?: ReadonlyArray<{ readonly file: string; readonly reason: string }>;
+  /** The suppressions in force: annotations on the objects, code suppressions, the configuration's exemptions. */
+  readonly suppressions?: readonly SuppressionInForce[];
+}
+
+/** Per rule: how many findings of each severity (unsuppressed) and how many suppressed; rules in first-seen order. */
+export function countsByRule(findings: readonly Finding[]): Array<{ ruleId: string; error: number; warning: number; info: number; suppressed: number }> {
+  const rows = new Map<string, { ruleId: string; error: number; warning: number; info: number; suppressed: number }>();
+  for (const f of findings) {
+    const row = rows.get(f.ruleId) ?? { ruleId: f.ruleId, error: 0, warning: 0, info: 0, suppressed: 0 };
+    if (f.suppressed) {
+      row.suppressed++;
+    } else {
+      row[f.severity]++;
+    }
+    rows.set(f.ruleId, row);
+  }
+  return [...rows.values()].sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+}
+
+/** Where a suppression in force is written: the object's `Kind ns/name` (file:line), or the selector of an exemption. */
+export function suppressionOwner(s: SuppressionInForce): string {
+  if (s.object) {
+    const where = s.file !== undefined ? ` (${s.file}${s.line !== undefined ? `:${s.line}` : ''})` : s.constructPath !== undefined ? ` (${s.constructPath})` : '';
+    return `${objectLabel(s.object)}${where}`;
+  }
+  const sel = s.selector ?? {};
+  const parts = [sel.kind && `kind ${sel.kind}`, sel.namespace && `namespace ${sel.namespace}`, sel.name && `name ${sel.name}`, sel.path && `path ${sel.path}`]
+    .filter(Boolean);
+  return `${s.source === 'config' ? 'exemption' : 'code suppression'} for ${parts.length ? parts.join(', ') : 'every object'}`;
 }
 
 export function summarize(findings: readonly Finding[], objects: number, profile: string, failOn: 'error' | 'warning' = 'error'): Summary {

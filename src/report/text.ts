@@ -1,9 +1,13 @@
 import { Finding } from '../policy/rule';
-import { objectLabel, Report } from './summary';
+import { countsByRule, objectLabel, Report, suppressionOwner } from './summary';
 
 export interface TextOptions {
   /** ANSI colours (the CLI turns them on only when stdout is a TTY and NO_COLOR is unset). */
   readonly color?: boolean;
+  /** Only unsuppressed errors are listed (`--quiet`); the per-rule table and the counts stay complete. */
+  readonly quiet?: boolean;
+  /** The per-rule table and the suppressions in force (the CLI's full report). @default true when there are findings */
+  readonly details?: boolean;
 }
 
 const CODES = { red: 31, yellow: 33, blue: 34, gray: 90, bold: 1, dim: 2 } as const;
@@ -37,7 +41,8 @@ export function formatText(report: Report, options: TextOptions = {}): string {
   let lastFile: string | undefined;
   let lastObject: string | undefined;
   let lastFix: string | undefined;
-  for (const f of report.findings) {
+  const shownFindings = options.quiet ? report.findings.filter((f) => !f.suppressed && f.severity === 'error') : report.findings;
+  for (const f of shownFindings) {
     const file = f.file ?? f.constructPath ?? '(input)';
     if (file !== lastFile) {
       if (lines.length) {
@@ -67,12 +72,36 @@ export function formatText(report: Report, options: TextOptions = {}): string {
       lastFix = `${f.ruleId}\n${f.remediation}`;
     }
   }
+  if (options.details !== false) {
+    const rows = countsByRule(report.findings);
+    if (rows.length) {
+      if (lines.length) {
+        lines.push('');
+      }
+      const width = Math.max(4, ...rows.map((r) => visible(r.ruleId).length));
+      const cell = (v: string | number, w: number) => String(v).padStart(w);
+      lines.push(paint('bold', `${'rule'.padEnd(width)}  ${cell('errors', 6)}  ${cell('warnings', 8)}  ${cell('info', 4)}  ${cell('suppressed', 10)}`));
+      for (const r of rows) {
+        lines.push(`${visible(r.ruleId).padEnd(width)}  ${cell(r.error, 6)}  ${cell(r.warning, 8)}  ${cell(r.info, 4)}  ${cell(r.suppressed, 10)}`);
+      }
+    }
+    const suppressions = report.suppressions ?? [];
+    if (suppressions.length && !options.quiet) {
+      lines.push('');
+      lines.push(paint('bold', `suppressions in force (${suppressions.length}):`));
+      for (const s of suppressions) {
+        lines.push(`  ${visible(s.ruleId)} on ${visible(suppressionOwner(s))}${s.expires !== undefined ? `, expires ${s.expires}` : ''}: `
+          + `${visible(s.reason)} (${plural(s.findings, 'finding')} suppressed)`);
+      }
+    }
+  }
   const s = report.summary;
   const verdict = s.passed ? paint('bold', 'PASS') : paint('red', 'FAIL');
   if (lines.length) {
     lines.push('');
   }
-  const files = report.files ? ` in ${plural(report.files.length, 'file')}` : '';
+  const skipped = report.skipped?.length ? ` (${report.skipped.length} skipped: not Kubernetes objects)` : '';
+  const files = report.files ? ` in ${plural(report.files.length, 'file')}${skipped}` : '';
   lines.push(
     `${verdict} ${plural(s.objects, 'object')}${files} checked with profile ${s.profile}: `
       + `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, `

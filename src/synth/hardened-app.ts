@@ -1,10 +1,12 @@
 import { createHash } from 'crypto';
 import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { evaluate, isFailing } from '../policy/engine';
+import { checkCodeSuppressions, CONFIG_ENV, configuredRules, exemptionSuppressions, HardenedConfig, suppressionPolicy } from '../config/config';
+import { loadConfig } from '../input/config-file';
+import { evaluateRun, isFailing, SuppressionInForce } from '../policy/engine';
 import { checkProfile, rulesForProfile } from '../policy/packs';
 import { Finding, Manifest, Profile, Rule } from '../policy/rule';
-import { Suppression } from '../policy/suppressions';
+import { Suppression, SuppressionPolicy } from '../policy/suppressions';
 
 /** How synth judges the app. */
 export interface HardenOptions {
@@ -33,6 +35,17 @@ export interface HardenOptions {
    * @default - warnings are written to stderr, one line each, plus a count of info notes
    */
   readonly onReport?: (report: SynthReport) => void;
+  /**
+   * The configuration file (`.cdk8s-hardened.yaml`: profile, failOn, rules, exemptions, suppression governance), or
+   * `false` to read none. Options given here win over the file's profile and failOn.
+   * @default - $CDK8S_HARDENED_CONFIG (set by `cdk8s-hardened synth --config`), else the file found from the working directory upwards
+   */
+  readonly config?: string | false;
+  /**
+   * Today, for suppression expiry (tests pass a fixed date).
+   * @default - the time of each evaluation
+   */
+  readonly now?: Date;
 }
 
 /** What one evaluation of the app found. */
@@ -44,6 +57,8 @@ export interface SynthReport {
   readonly findings: readonly Finding[];
   /** The findings that fail synth. */
   readonly failing: readonly Finding[];
+  /** The suppressions in force: annotations, code suppressions and the configuration's exemptions. */
+  readonly suppressions: readonly SuppressionInForce[];
 }
 
 /** One line per finding: construct path, object, rule id, field path, message and fix. */
@@ -94,8 +109,11 @@ export class SynthGuard {
   }
 
   readonly profile: string;
+  /** The configuration in effect (undefined when none was found or `config: false`). */
+  readonly config?: HardenedConfig;
   private readonly rules: readonly Rule[];
   private readonly options: HardenOptions;
+  private readonly failOn: 'error' | 'warning';
   private readonly charts = new WeakSet<Chart>();
   /** A digest of the objects last judged (construct paths and JSON), to judge and report only what changed. */
   private fingerprint?: string;
@@ -111,11 +129,17 @@ export class SynthGuard {
     }
     GUARDS.set(app, this);
     this.options = options;
+    const fromEnv = process.env[CONFIG_ENV];
+    this.config = options.config === false ? undefined
+      : loadConfig(options.config !== undefined ? { file: options.config } : fromEnv ? { file: fromEnv } : {})?.config;
     // An unknown profile (from JavaScript or `as any`) would select no rule and pass everything: refuse it, even
     // beside `rules`, where it is ignored but still a mistake.
-    const profile = options.profile === undefined ? 'hardened' : checkProfile(options.profile, 'hardenApp: options.profile');
+    const profile = options.profile === undefined ? this.config?.profile ?? 'hardened' : checkProfile(options.profile, 'hardenApp: options.profile');
     this.profile = options.rules ? 'custom' : profile;
-    this.rules = options.rules ?? rulesForProfile(profile);
+    this.rules = configuredRules(this.config, options.rules ?? rulesForProfile(profile));
+    this.failOn = options.failOn ?? this.config?.failOn ?? 'error';
+    // A code suppression the configuration forbids (or with a bad reason) fails here, as an insecure prop does.
+    checkCodeSuppressions(options.suppressions ?? [], this.policy());
     app.node.addValidation({
       validate: () => {
         // The app validates before its charts (cdk8s walks the tree in pre-order): evaluate once per pass here,
@@ -194,9 +218,17 @@ export class SynthGuard {
     this.pinned = [];
   }
 
+  private policy(): SuppressionPolicy {
+    return suppressionPolicy(this.config, this.options.now ?? new Date());
+  }
+
   private judge(manifests: Manifest[]): { report: SynthReport; lines: Map<Chart, string[]> } {
-    const findings = evaluate(manifests, this.rules, { suppressions: this.options.suppressions ?? [] });
-    const failOn = this.options.failOn ?? 'error';
+    const { findings, suppressions } = evaluateRun(manifests, this.rules, {
+      suppressions: this.options.suppressions ?? [],
+      exemptions: exemptionSuppressions(this.config),
+      suppressionPolicy: this.policy(),
+    });
+    const failOn = this.failOn;
     const failing = findings.filter((f) => isFailing(f, failOn));
     // Each failing finding is reported by the validation of the chart that holds its object.
     const lines = new Map<Chart, string[]>();
@@ -209,7 +241,7 @@ export class SynthGuard {
         lines.set(chart, list);
       }
     }
-    return { report: { profile: this.profile, objects: manifests.length, findings, failing }, lines };
+    return { report: { profile: this.profile, objects: manifests.length, findings, failing, suppressions }, lines };
   }
 
   private refresh(): void {
@@ -258,9 +290,9 @@ export class HardenedApp extends App {
   readonly guard: SynthGuard;
 
   constructor(props: HardenedAppProps = {}) {
-    const { profile, rules, suppressions, failOn, onReport, ...appProps } = props;
+    const { profile, rules, suppressions, failOn, onReport, config, now, ...appProps } = props;
     super(appProps);
-    this.guard = hardenApp(this, { profile, rules, suppressions, failOn, onReport });
+    this.guard = hardenApp(this, { profile, rules, suppressions, failOn, onReport, config, now });
   }
 
   override synth(): void {

@@ -28,6 +28,9 @@ describe('check: verdicts and exit codes', () => {
       `      at spec.template.spec.containers[0].securityContext.privileged (${PRIVILEGED}:18)`,
       '      fix: Remove securityContext.privileged from the container or set it to false.',
       '',
+      'rule                     errors  warnings  info  suppressed',
+      'pss-baseline-privileged       1         0     0           0',
+      '',
       'FAIL 1 object in 1 file checked with profile pss-baseline: 1 error, 0 warnings, 0 info, 0 suppressed',
       '',
     ].join('\n'));
@@ -84,13 +87,14 @@ describe('check: verdicts and exit codes', () => {
   });
 
   test('--fail-on warning fails on warnings too', async () => {
-    const onError = await cli(['check', '--profile', 'pss-baseline', WARNING_ONLY]);
+    const now = () => new Date('2030-01-01T00:00:00Z');
+    const onError = await cli(['check', '--profile', 'pss-baseline', WARNING_ONLY], { now });
     expect(onError.code).toBe(0);
-    expect(onError.stdout).toContain('warning suppression-invalid: suppression names unknown rule "no-such-rule"');
-    const onWarning = await cli(['check', '--profile', 'pss-baseline', '--fail-on', 'warning', WARNING_ONLY]);
+    expect(onError.stdout).toContain('warning suppression-expiring: suppression of "pss-baseline-privileged" expires on 2030-01-10 (in 9 days)');
+    const onWarning = await cli(['check', '--profile', 'pss-baseline', '--fail-on', 'warning', WARNING_ONLY], { now });
     expect(onWarning.code).toBe(1);
     expect(onWarning.stdout).toMatch(/^FAIL 1 object in 1 file .* \(failing on warnings\)$/m);
-    const json = JSON.parse((await cli(['check', '--profile', 'pss-baseline', '--fail-on', 'warning', '--format', 'json', WARNING_ONLY])).stdout);
+    const json = JSON.parse((await cli(['check', '--profile', 'pss-baseline', '--fail-on', 'warning', '--format', 'json', WARNING_ONLY], { now })).stdout);
     expect(json.summary).toMatchObject({ failOn: 'warning', passed: false, warnings: 1 });
   });
 });
@@ -99,7 +103,7 @@ describe('check: formats', () => {
   test('json keeps its contract', async () => {
     const result = await cli(['check', '--profile', 'pss-baseline', '--format', 'json', PRIVILEGED]);
     const report = JSON.parse(result.stdout);
-    expect(Object.keys(report)).toEqual(['findings', 'summary']);
+    expect(Object.keys(report)).toEqual(['findings', 'summary', 'suppressions', 'skipped']);
     expect(report.findings).toEqual([{
       ruleId: 'pss-baseline-privileged',
       severity: 'error',
@@ -126,7 +130,7 @@ describe('check: formats', () => {
       region: { startLine: 18 },
     });
     expect(run.tool.driver.rules[failing.ruleIndex].id).toBe('pss-baseline-privileged');
-    expect(suppressed.suppressions).toEqual([{ kind: 'inSource', justification: 'The node agent manages host devices; reviewed by the platform team.' }]);
+    expect(suppressed.suppressions).toEqual([{ kind: 'inSource', status: 'accepted', justification: 'The node agent manages host devices; reviewed by the platform team.' }]);
   });
 
   test('junit: a suite per file, a case per object, failures counted', async () => {

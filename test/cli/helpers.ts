@@ -20,6 +20,10 @@ export interface CliOptions {
   readonly stderrIsTTY?: boolean;
   readonly env?: Record<string, string | undefined>;
   readonly readStdin?: () => string | Uint8Array;
+  /** The working directory the CLI sees (configuration lookup, --exclude). */
+  readonly cwd?: string;
+  /** The clock (suppression expiry). */
+  readonly now?: () => Date;
 }
 
 /** Runs the CLI in-process and captures its streams. */
@@ -37,6 +41,8 @@ export async function cli(argv: readonly string[], options: CliOptions = {}): Pr
     stdoutIsTTY: options.stdoutIsTTY ?? false,
     stderrIsTTY: options.stderrIsTTY ?? false,
     env: options.env ?? {},
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    ...(options.now !== undefined ? { now: options.now } : {}),
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };

@@ -4,6 +4,7 @@ import { join } from 'path';
 import { parse } from 'yaml';
 import { appErrorLines, isValidationFailure, runSynth, SynthOptions } from '../../src/cli/synth';
 import { parseManifests } from '../../src/input/parse';
+import { loadConfig } from '../../src/input/config-file';
 import { kustomize, readTree, scratch, withKubectl } from '../output/helpers';
 
 jest.setTimeout(60_000);
@@ -212,6 +213,32 @@ describe('runSynth: failures write nothing', () => {
     expect(result.stderr).toBe(`cdk8s-hardened synth: 1 error found; nothing written to ${out} (its previous contents are unchanged)\n`);
     expect(readTree(out)).toEqual(before);
     expect(readdirSync(base)).toEqual(['dist']);
+  });
+
+  test('the configuration file is honoured: its exemption lets the privileged Deployment through, and is reported', async () => {
+    const base = tmp.dir();
+    const file = join(base, 'hardened.yaml');
+    writeFileSync(file, 'exemptions:\n  - rule: pss-baseline-privileged\n    namespace: frontend\n    kind: Deployment\n    name: web\n    reason: the web tier needs device access, SEC-3\n');
+    const result = await synth({ entry: 'privileged-app/main.js', out: join(base, 'dist'), config: loadConfig({ file })! });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('suppressed pss-baseline-privileged');
+    expect(result.stdout).toContain('pss-baseline-privileged on exemption for kind Deployment, namespace frontend, name web: the web tier needs device access, SEC-3 (1 finding suppressed)');
+    // The configuration's profile applies when no profile is given.
+    writeFileSync(file, 'profile: schema\n');
+    const schemaOnly = await synth({ entry: 'privileged-app/main.js', out: join(base, 'dist2'), config: loadConfig({ file })!, profile: undefined });
+    expect(schemaOnly.code).toBe(0);
+    expect(schemaOnly.stdout).toContain('checked with profile schema');
+  });
+
+  test('the app is told which configuration file to read (CDK8S_HARDENED_CONFIG)', async () => {
+    const base = tmp.dir();
+    const file = join(base, 'hardened.yaml');
+    writeFileSync(file, 'profile: pss-baseline\n');
+    const out = join(base, 'dist');
+    expect((await synth({ entry: 'config-env-app/main.js', out, config: loadConfig({ file })! })).code).toBe(0);
+    const written = [...readTree(out).entries()].find(([name]) => name.includes('configmap-seen'));
+    expect(written).toBeDefined();
+    expect(written![1].toString('utf8')).toContain(`config: ${file}`);
   });
 
   test('the app\'s own validation fails (as HardenedApp does): its message without the stack, exit 1', async () => {

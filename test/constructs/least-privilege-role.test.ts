@@ -114,7 +114,7 @@ describe('LeastPrivilegeRole', () => {
     expect(() => new LeastPrivilegeRole(chart, 'r', { namespace: 'x', rules: [READ_PODS], acceptRisks: [{ risk: 'rbac-bind', reason: 'just in case we need it' }] }))
       .toThrow(/acceptRisks lists rbac-bind, but no rule needs it/);
     expect(() => new LeastPrivilegeRole(chart, 's', { namespace: 'x', rules: [{ apiGroup: '', resource: 'secrets', verbs: ['get'] }], acceptRisks: [{ risk: 'rbac-secrets-read', reason: 'short' }] }))
-      .toThrow(/reason shorter than 10 characters/);
+      .toThrow(/reason shorter than 10 letters or digits/);
   });
 
   test('subjects: default ServiceAccount and system groups are refused', () => {

@@ -170,7 +170,7 @@ describe('SecureDeployment', () => {
     });
     expect(problems(app)).toEqual([]);
     expect(() => new SecureDeployment(chart, 'x', { containers: [container()], exceptions: { writableRootFilesystem: 'because' } }))
-      .toThrow(/reason shorter than 10 characters/);
+      .toThrow(/reason shorter than 10 letters or digits/);
 
     d.suppress('workload-probes', 'legacy app has no health endpoint yet');
     expect(json(d.apiObject).metadata.annotations[`${SUPPRESSION_ANNOTATION_PREFIX}workload-probes`]).toBe('legacy app has no health endpoint yet');

@@ -37,10 +37,20 @@ describe('suppressions', () => {
       expect(problem.message).toMatch(/^suppression of "pss-baseline-host-namespaces" has /);
     });
 
-  test('a suppression of an unknown rule id is a warning', () => {
+  test('a suppression of an unknown rule id is an error, with "did you mean" when one is close', () => {
     const findings = evaluate([{ object: pod({ [SUPPRESSION_ANNOTATION_PREFIX + 'no-such-rule']: 'a perfectly good reason' }) }], rulesForProfile('pss-baseline'));
-    expect(findings.find((f) => f.ruleId === SUPPRESSION_RULE_ID)).toMatchObject({ severity: 'warning', message: 'suppression names unknown rule "no-such-rule"' });
+    expect(findings.find((f) => f.ruleId === SUPPRESSION_RULE_ID)).toMatchObject({ severity: 'error', message: 'suppression names unknown rule "no-such-rule"' });
+    const near = evaluate([{ object: pod({ [SUPPRESSION_ANNOTATION_PREFIX + 'pss-baseline-privilegd']: 'a perfectly good reason' }) }], rulesForProfile('pss-baseline'));
+    expect(near.find((f) => f.ruleId === SUPPRESSION_RULE_ID)!.message).toBe('suppression names unknown rule "pss-baseline-privilegd"; did you mean pss-baseline-privileged?');
   });
+
+  test.each([SUPPRESSION_RULE_ID, 'suppression-expiring', 'invalid-object', 'input-reading-differs', 'input-list-carrier'])(
+    'the engine finding %s cannot be suppressed', (id) => {
+      const findings = evaluate([{ object: pod({ [SUPPRESSION_ANNOTATION_PREFIX + id]: 'a perfectly good reason' }) }], rulesForProfile('pss-baseline'));
+      expect(findings.find((f) => f.ruleId === SUPPRESSION_RULE_ID)).toMatchObject({
+        severity: 'error', message: `suppression names the engine finding "${id}", which no suppression can silence`,
+      });
+    });
 
   test('suppressions given in code match by rule, object and path', () => {
     const rules = rulesForProfile('pss-baseline');

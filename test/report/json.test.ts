@@ -7,7 +7,7 @@ describe('formatJson: the --format json contract', () => {
       finding(),
       finding({ object: { apiVersion: 'v1', kind: 'Namespace', name: 'shop' }, file: undefined, line: undefined }),
     ])));
-    expect(Object.keys(out)).toEqual(['findings', 'summary']);
+    expect(Object.keys(out)).toEqual(['findings', 'summary', 'suppressions', 'skipped']);
     expect(out.findings[0]).toEqual({
       ruleId: 'test-privileged',
       severity: 'error',

@@ -181,7 +181,7 @@ describe('formatSarif', () => {
 
   test('suppressed findings carry an inSource suppression with the written reason', () => {
     const [result] = sarifOf([finding({ suppressed: true, suppressionReason: 'The node agent needs host devices.' })]).runs[0].results;
-    expect(result.suppressions).toEqual([{ kind: 'inSource', justification: 'The node agent needs host devices.' }]);
+    expect(result.suppressions).toEqual([{ kind: 'inSource', status: 'accepted', justification: 'The node agent needs host devices.' }]);
     expect(sarifOf([finding()]).runs[0].results[0].suppressions).toBeUndefined();
   });
 
@@ -190,7 +190,7 @@ describe('formatSarif', () => {
     const rules = sarif.runs[0].tool.driver.rules;
     expect(rules.map((r: { id: string }) => r.id)).toEqual(['test-privileged', 'test-probes', 'test-digest', 'suppression-invalid', 'made-up']);
     expect(sarif.runs[0].results.map((r: { ruleIndex: number }) => r.ruleIndex)).toEqual([3, 4]);
-    expect(rules[3].shortDescription.text).toBe('Suppressions name a known rule and give a reason');
+    expect(rules[3].shortDescription.text).toBe('Suppressions name a known rule, give a reason and are allowed');
   });
 
   test('URIs: relative with forward slashes and percent-encoding; outside the base an absolute file URI; stdin', () => {

@@ -24,6 +24,10 @@ describe('formatText', () => {
       '      at the object (k8s/db.yaml:1)',
       '      fix: Set securityContext.privileged to false.',
       '',
+      'rule             errors  warnings  info  suppressed',
+      'test-privileged       2         0     0           0',
+      'test-probes           0         1     0           0',
+      '',
       'FAIL 2 objects in 2 files checked with profile hardened: 2 errors, 1 warning, 0 info, 0 suppressed',
       '',
     ].join('\n'));
