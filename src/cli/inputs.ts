@@ -4,6 +4,7 @@ import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep 
 import { escapeControls } from '../input/errors';
 import { KUSTOMIZATION_FILES, KustomizationPlan, planKustomization } from '../input/kustomization';
 import { decodeManifestBytes, InputError, parseManifests } from '../input/parse';
+import { isDockerfileName, readContainerInput } from '../container/read';
 import { Manifest } from '../policy/rule';
 
 /** Files larger than this are refused rather than read into memory. */
@@ -16,7 +17,7 @@ const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
 function isManifestName(name: string): boolean {
   const lower = name.toLowerCase();
-  return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
+  return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext)) || isDockerfileName(name);
 }
 
 function code(error: unknown): string {
@@ -293,6 +294,12 @@ export function loadInputs(paths: readonly string[], readStdin: () => string | U
       text = decodeManifestBytes(readManifestFile(file, maxBytes), name);
     }
     names.push(name);
+    // Dockerfiles, daemon.json and docker inspect output (issue 17); undefined for Kubernetes manifests.
+    const containerInputs = readContainerInput(file, name, text);
+    if (containerInputs) {
+      manifests.push(...containerInputs);
+      return;
+    }
     for (const manifest of parseManifests(text, name)) {
       if (!isBuildConfiguration(manifest.object)) {
         manifests.push(manifest);

@@ -90,7 +90,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   program.command('admission')
     .description('print ValidatingAdmissionPolicy manifests that make the cluster enforce the rules of a profile')
-    .addOption(profileOption('rule pack', PROFILES.filter((p) => p !== 'schema')).default('hardened'))
+    .addOption(profileOption('rule pack', PROFILES.filter((p) => p !== 'schema' && p !== 'container')).default('hardened'))
     .option('--kubernetes-version <version>', 'target version: v1beta1 policies for 1.28/1.29, v1 from 1.30', KUBERNETES_VERSION)
     .option('--validation-actions <actions>', 'binding actions for error rules: Deny, Warn, Audit (comma-separated)', 'Deny')
     .option('--exclude-namespaces <names>', 'namespaces the bindings skip (comma-separated)', 'kube-system')

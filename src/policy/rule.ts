@@ -6,7 +6,7 @@ import { PodView } from './pod-spec';
 export type Severity = 'error' | 'warning' | 'info';
 
 /** The rule packs a user can choose. Each rule lists the packs it belongs to. */
-export const PROFILES = ['schema', 'pss-baseline', 'pss-restricted', 'hardened'] as const;
+export const PROFILES = ['schema', 'pss-baseline', 'pss-restricted', 'container', 'hardened'] as const;
 export type Profile = (typeof PROFILES)[number];
 
 export function isProfile(value: string): value is Profile {
@@ -149,6 +149,11 @@ export interface ObjectRule extends RuleMeta {
 /** A rule that judges the whole object set (e.g. "every namespace with workloads has a default deny"). */
 export interface SetRule extends RuleMeta {
   readonly scope: 'set';
+  /**
+   * The rule also sees the objects read from Dockerfiles, daemon.json and docker inspect output (to compare an
+   * image with the pods that run it); other set rules see the Kubernetes objects only.
+   */
+  readonly judgesContainerInputs?: boolean;
   checkSet(targets: readonly Target[], context?: RuleContext): readonly SetViolation[];
 }
 
