@@ -89,6 +89,7 @@ const AREAS: ReadonlyArray<{ readonly prefix: string; readonly name: string }> =
   { prefix: 'dockerfile-', name: 'Dockerfiles' },
   { prefix: 'docker-daemon-', name: 'Docker daemon' },
   { prefix: 'docker-container-', name: 'Running containers' },
+  { prefix: 'image-', name: 'Images across files: users and scans' },
 ];
 
 /** The area a rule belongs to, from its id (`pss-baseline-privileged` is Pod Security, baseline). */

@@ -6,6 +6,7 @@ import { dockerfileCopyChown } from './copy-chown';
 import { DAEMON_RULES } from './daemon-settings';
 import { dockerfileDevTools } from './dev-tools';
 import { dockerfileHealthcheck } from './healthcheck';
+import { imageUserMatchesPod } from './image-user';
 import { dockerfileInstallAfterUser } from './install-after-user';
 import { dockerfilePackageCache } from './package-cache';
 import { dockerfilePackagePinning } from './package-pinning';
@@ -26,5 +27,8 @@ export const DOCKERFILE_RULES: readonly Rule[] = [
   dockerfileHealthcheck,
 ];
 
-/** Everything the image and runtime half of the guide checks: Dockerfiles, the daemon, running containers. */
-export const CONTAINER_RULES: readonly Rule[] = [...DOCKERFILE_RULES, ...DAEMON_RULES, ...RUNNING_CONTAINER_RULES];
+/** Rules over images across inputs: a Dockerfile and the pods that run its image. */
+export const IMAGE_RULES: readonly Rule[] = [imageUserMatchesPod];
+
+/** Everything the image and runtime half of the guide checks: Dockerfiles, the daemon, running containers, images. */
+export const CONTAINER_RULES: readonly Rule[] = [...DOCKERFILE_RULES, ...DAEMON_RULES, ...RUNNING_CONTAINER_RULES, ...IMAGE_RULES];
