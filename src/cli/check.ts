@@ -10,8 +10,10 @@ import { formatJunit } from '../report/junit';
 import { formatSarif } from '../report/sarif';
 import { checkedObjects, Report, summarize } from '../report/summary';
 import { formatText } from '../report/text';
-import { InputError } from '../input/parse';
-import { loadInputs } from './inputs';
+import { decodeManifestBytes, InputError } from '../input/parse';
+import { ScanGate } from '../container/model';
+import { readTrivyReports, scanSeverities } from '../container/trivy';
+import { loadInputs, readManifestFile } from './inputs';
 import type { CliIo } from './program';
 
 /** Exit codes CI can gate on. */
@@ -154,6 +156,28 @@ export interface CheckOptions {
   readonly crds?: readonly string[];
   /** Pass when the inputs hold no object (by default an error: a renderer that failed silently). */
   readonly allowEmpty?: boolean;
+  /** Trivy JSON reports (SchemaVersion 2) to gate the checked images on. */
+  readonly scan?: readonly string[];
+  /** The severities that fail the scan gate: one name (and above) or a comma-separated list. @default 'HIGH' */
+  readonly scanSeverity?: string;
+  /** Skip vulnerabilities without a fixed version. */
+  readonly ignoreUnfixed?: boolean;
+}
+
+/** Reads the `--scan` reports into the scan gate; a bad report is an InputError, a bad option a UsageError. */
+export function loadScanGate(options: Pick<CheckOptions, 'scan' | 'scanSeverity' | 'ignoreUnfixed' | 'maxFileBytes'>): ScanGate | undefined {
+  if (!options.scan?.length) {
+    if (options.scanSeverity !== undefined || options.ignoreUnfixed) {
+      throw new UsageError(`${options.scanSeverity !== undefined ? '--scan-severity' : '--ignore-unfixed'} needs --scan REPORT.json (a Trivy JSON report)`);
+    }
+    return undefined;
+  }
+  const severities = scanSeverities(options.scanSeverity ?? 'HIGH');
+  if (!severities) {
+    throw new UsageError(`--scan-severity: unknown severity "${options.scanSeverity}"; use UNKNOWN, LOW, MEDIUM, HIGH or CRITICAL (or a comma-separated list)`);
+  }
+  const reports = options.scan.flatMap((file) => readTrivyReports(decodeManifestBytes(readManifestFile(file, options.maxFileBytes), file), file));
+  return { reports, severities, ignoreUnfixed: Boolean(options.ignoreUnfixed) };
 }
 
 /** Renders a report in a format. */
@@ -205,6 +229,7 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
   let report: Report;
   let rules: Rule[];
   try {
+    const scan = loadScanGate(options);
     const inputs = loadInputs(paths, io.readStdin, {
       maxFileBytes: options.maxFileBytes,
       onFile: (index, total) => {
@@ -229,7 +254,7 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
         progress.update(`checking ${manifests.length} objects`, done, total);
       });
     }
-    const findings = evaluate(manifests, judged, { crds: known.crds });
+    const findings = evaluate(manifests, judged, { crds: known.crds, ...(scan ? { scan } : {}) });
     report = {
       findings,
       summary: summarize(findings, manifests.length, profile, failOn),

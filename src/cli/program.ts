@@ -73,7 +73,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1)').choices(FAIL_ON).default('error'))
     .option('--crd <file...>', 'CustomResourceDefinition files whose schemas custom resources are validated against')
     .option('--allow-empty', 'pass when the inputs hold no Kubernetes object (by default that is an error: a renderer that failed silently)')
-    .action((paths: string[], opts: { profile: Profile; format: CheckFormat; output?: string; failOn: FailOn; crd?: string[]; allowEmpty?: boolean }) => {
+    // Repeatable rather than variadic: a variadic option before the paths would swallow them.
+    .option('--scan <report>', 'a Trivy JSON report (trivy image --format json; repeat for more): vulnerabilities of the images the inputs run are findings',
+      (value: string, previous: string[] = []) => [...previous, value])
+    .option('--scan-severity <severity>', 'severities the scan gate fails on: one (and above) or a comma-separated list (default HIGH)')
+    .option('--ignore-unfixed', 'scan gate: skip vulnerabilities that have no fixed version')
+    .action((paths: string[], opts: { profile: Profile; format: CheckFormat; output?: string; failOn: FailOn; crd?: string[]; allowEmpty?: boolean;
+      scan?: string[]; scanSeverity?: string; ignoreUnfixed?: boolean }) => {
       exitCode = runCheck(paths, { ...opts, crds: opts.crd }, io);
     });
 

@@ -64,3 +64,38 @@ export interface DockerfileSpec {
   /** The 1-based line of that comment. */
   readonly imageLine?: number;
 }
+
+/** Trivy's severities, lowest first. */
+export const SCAN_SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type ScanSeverity = (typeof SCAN_SEVERITIES)[number];
+
+/** One vulnerability of a Trivy report (the fields the scan gate uses). */
+export interface ScanVulnerability {
+  readonly id: string;
+  readonly pkgName: string;
+  readonly installedVersion: string;
+  readonly fixedVersion?: string;
+  readonly severity: ScanSeverity;
+  readonly title?: string;
+  /** The Result's Target (`alpine:3.10.2 (alpine 3.10.2)`, `app/requirements.txt`). */
+  readonly target: string;
+}
+
+/** One Trivy JSON report (SchemaVersion 2): the image it scanned and what it found. */
+export interface ScanReport {
+  /** The report file, for messages. */
+  readonly file: string;
+  readonly artifactName: string;
+  /** ArtifactName plus Metadata.RepoTags and RepoDigests: every name the scanned image goes by. */
+  readonly names: readonly string[];
+  readonly vulnerabilities: readonly ScanVulnerability[];
+}
+
+/** What `check --scan` hands the scan gate rules. */
+export interface ScanGate {
+  readonly reports: readonly ScanReport[];
+  /** Vulnerabilities of these severities are findings (`--scan-severity`, default HIGH and above). */
+  readonly severities: readonly ScanSeverity[];
+  /** Skip vulnerabilities with no fixed version (`--ignore-unfixed`, as trivy --ignore-unfixed). */
+  readonly ignoreUnfixed: boolean;
+}

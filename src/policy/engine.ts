@@ -4,7 +4,7 @@ import { podSpecProblems, podViews } from './pod-spec';
 import { Finding, Manifest, ObjectRef, Profile, Rule, RuleContext, Severity, Target, Violation } from './rule';
 import { rulesForProfile } from './packs';
 import { ALL_RULES } from './rules';
-import { isContainerInput } from '../container/model';
+import { isContainerInput, ScanGate } from '../container/model';
 import { annotationSuppressions, Suppression, SUPPRESSION_RULE_ID } from './suppressions';
 
 /** Rule id of findings about inputs that are not Kubernetes objects at all. */
@@ -71,6 +71,8 @@ export interface EvaluateOptions {
    * @default - only the CustomResourceDefinitions among the manifests
    */
   readonly crds?: readonly unknown[];
+  /** Vulnerability scan reports (`check --scan`) for the scan gate rules. @default - no scan gate */
+  readonly scan?: ScanGate;
 }
 
 /** True for an apiextensions.k8s.io CustomResourceDefinition (any version). */
@@ -180,7 +182,10 @@ export function evaluate(manifests: readonly Manifest[], rulesOrProfile: readonl
   });
   const kubernetesTargets = setIndex.map((i) => liveTargets[i]);
 
-  const context: RuleContext = { crds: [...(options.crds ?? []), ...liveTargets.filter(isCrd).map((t) => t.object)] };
+  const context: RuleContext = {
+    crds: [...(options.crds ?? []), ...liveTargets.filter(isCrd).map((t) => t.object)],
+    ...(options.scan ? { scan: options.scan } : {}),
+  };
   for (const given of rules) {
     let rule: Rule = given;
     if (given.scope === 'object' && given.forSet) {

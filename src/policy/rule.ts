@@ -1,4 +1,5 @@
 import { JsonObject } from './json';
+import type { ScanGate } from '../container/model';
 import { Path } from './path';
 import { PodView } from './pod-spec';
 
@@ -127,6 +128,8 @@ export interface RuleContext {
    * of the object set itself. Entries are raw objects, not checked to be well formed.
    */
   readonly crds: readonly unknown[];
+  /** The vulnerability scan reports to gate on (`check --scan`), when any were given. */
+  readonly scan?: ScanGate;
 }
 
 /** A rule that judges one object at a time. Pure; never throws on odd input. */

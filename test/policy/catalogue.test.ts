@@ -21,11 +21,11 @@ describe('rule catalogue', () => {
     expect(rule.description.length).toBeGreaterThan(80);
     expect(rule.remediation).toMatch(/\.$/);
     if (CONTAINER_RULES.includes(rule)) {
-      // The image and runtime rules judge Docker's files, so Docker's documentation defines them, and the remediation
-      // names the Dockerfile instruction, the daemon.json key or the docker inspect field.
-      expect(rule.docsUrl).toMatch(/^https:\/\/(docs\.docker\.com)\//);
+      // The image and runtime rules judge Docker's files, so Docker's (or Trivy's) documentation defines them, and the remediation
+      // names the Dockerfile instruction, the daemon.json key, the docker inspect field or the Trivy report field.
+      expect(rule.docsUrl).toMatch(/^https:\/\/(docs\.docker\.com|trivy\.dev)\//);
       expect(rule.profiles).toEqual(['container', 'hardened']);
-      expect(rule.remediation).toMatch(/\b(FROM|USER|RUN|COPY|ADD|ENV|ARG|HEALTHCHECK)\b|"[a-z-]+"|(HostConfig|Config)\.[A-Z]|Mounts/);
+      expect(rule.remediation).toMatch(/\b(FROM|USER|RUN|COPY|ADD|ENV|ARG|HEALTHCHECK)\b|"[a-z-]+"|(HostConfig|Config)\.[A-Z]|Mounts|ArtifactName|FixedVersion/);
     } else {
       // The remediation names a field (a dotted path or a camelCase key).
       expect(rule.remediation).toMatch(/[a-z]+[A-Z][A-Za-z]*|\w+\.\w+/);

@@ -8,7 +8,7 @@ import { readFixtureCase } from '../support/fixtures';
  * One table-driven runner for every rule's fixtures: `test/fixtures/rules/<rule-id>/pass.<case>.yaml` must give
  * no finding of that rule, `fail.<case>.yaml` at least one (`.Dockerfile` and `.json` for the container rules: a
  * Dockerfile, a daemon.json or docker inspect output, read as `check` reads them), or a folder `pass.<case>/` of files
- * judged together. The first line of each file is a comment saying why.
+ * judged together, whose `*.trivy.json` files are `--scan` reports. The first line of each file is a comment saying why.
  * A fail file may pin the field paths it must report with lines `# path: <path>`; a file is judged as one
  * object set, so rules over the whole set (e.g. default-deny coverage) use the same layout.
  */
@@ -39,7 +39,7 @@ describe('rule fixtures', () => {
     }
     const text = fixture.texts.map((t) => t.text).join('\n');
     const rule = ALL_RULES.find((r) => r.id === ruleId)!;
-    const findings = evaluate(fixture.manifests, [rule])
+    const findings = evaluate(fixture.manifests, [rule], fixture.scan ? { scan: fixture.scan } : {})
       .filter((f) => f.ruleId === ruleId && !f.suppressed);
     if (kind === 'pass') {
       expect(findings).toEqual([]);
