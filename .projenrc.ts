@@ -17,6 +17,7 @@ const project = new typescript.TypeScriptProject({
     'js-yaml@^5.5.0',
     'ajv@^8.20.0',
     'commander@^14.0.3',
+    'dockerfile-ast@^0.7.1',
     'picomatch@^4.0.3',
   ],
   devDeps: ['@types/node@^20', '@types/picomatch@^4.0.3', 'fast-check@^4.11.0', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2'],

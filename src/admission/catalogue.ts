@@ -10,6 +10,7 @@ import {
   strList, unsetOr, whenSet,
 } from './cel';
 import { Severity } from '../policy/rule';
+import { CONTAINER_RULES } from '../policy/rules/container';
 import { RBAC_RULES } from '../policy/rules/rbac';
 import { Grant, isGrantRule, RBAC_GROUP } from '../policy/rules/rbac/rbac';
 import { PSA_POLICY_VERSION } from '../version';
@@ -505,6 +506,12 @@ export const ADMISSION_CATALOGUE: Readonly<Record<string, AdmissionEntry>> = {
       + '(the controllers that unseal SealedSecrets or sync ExternalSecrets create exactly such Secrets), so a policy '
       + 'would refuse all of them',
   },
+
+  // --- The image and runtime half of the guide --------------------------------------------------------------
+  ...Object.fromEntries(CONTAINER_RULES.map((rule) => [rule.id, {
+    notExpressible: 'it judges a Dockerfile, a Docker daemon.json or docker inspect output, which never reach the '
+      + 'Kubernetes API server',
+  }])),
 };
 
 export function isCelEntry(entry: AdmissionEntry | undefined): entry is CelEntry {

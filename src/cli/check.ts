@@ -12,8 +12,10 @@ import { formatJunit } from '../report/junit';
 import { formatSarif } from '../report/sarif';
 import { checkedObjects, Report, summarize } from '../report/summary';
 import { formatText } from '../report/text';
-import { escapeControls, InputError } from '../input/parse';
-import { ExcludeGlobs, loadInputs, pathFilter } from './inputs';
+import { decodeManifestBytes, escapeControls, InputError } from '../input/parse';
+import { ScanGate } from '../container/model';
+import { readTrivyReports, scanSeverities } from '../container/trivy';
+import { ExcludeGlobs, loadInputs, pathFilter, readManifestFile } from './inputs';
 import type { CliIo } from './program';
 
 /** Exit codes CI can gate on. */
@@ -168,6 +170,28 @@ export interface CheckOptions {
   readonly quiet?: boolean;
   /** Today, for suppression expiry. @default new Date() */
   readonly now?: Date;
+  /** Trivy JSON reports (SchemaVersion 2) to gate the checked images on. */
+  readonly scan?: readonly string[];
+  /** The severities that fail the scan gate: one name (and above) or a comma-separated list. @default 'HIGH' */
+  readonly scanSeverity?: string;
+  /** Skip vulnerabilities without a fixed version. */
+  readonly ignoreUnfixed?: boolean;
+}
+
+/** Reads the `--scan` reports into the scan gate; a bad report is an InputError, a bad option a UsageError. */
+export function loadScanGate(options: Pick<CheckOptions, 'scan' | 'scanSeverity' | 'ignoreUnfixed' | 'maxFileBytes'>): ScanGate | undefined {
+  if (!options.scan?.length) {
+    if (options.scanSeverity !== undefined || options.ignoreUnfixed) {
+      throw new UsageError(`${options.scanSeverity !== undefined ? '--scan-severity' : '--ignore-unfixed'} needs --scan REPORT.json (a Trivy JSON report)`);
+    }
+    return undefined;
+  }
+  const severities = scanSeverities(options.scanSeverity ?? 'HIGH');
+  if (!severities) {
+    throw new UsageError(`--scan-severity: unknown severity "${options.scanSeverity}"; use UNKNOWN, LOW, MEDIUM, HIGH or CRITICAL (or a comma-separated list)`);
+  }
+  const reports = options.scan.flatMap((file) => readTrivyReports(decodeManifestBytes(readManifestFile(file, options.maxFileBytes), file), file));
+  return { reports, severities, ignoreUnfixed: Boolean(options.ignoreUnfixed) };
 }
 
 /** Renders a report in a format. */
@@ -225,6 +249,7 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
   let report: Report;
   let rules: Rule[];
   try {
+    const scan = loadScanGate(options);
     const inputs = loadInputs(paths, io.readStdin, {
       maxFileBytes: options.maxFileBytes,
       exclude,
@@ -262,6 +287,7 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
       crds: known.crds,
       exemptions: exemptionSuppressions(config),
       suppressionPolicy: suppressionPolicy(config, options.now ?? new Date()),
+      ...(scan ? { scan } : {}),
     });
     report = {
       findings,

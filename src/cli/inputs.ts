@@ -5,6 +5,7 @@ import { escapeControls } from '../input/errors';
 import { KUSTOMIZATION_FILES, KustomizationPlan, planKustomization } from '../input/kustomization';
 import { decodeManifestBytes, InputError, NotKubernetesError, parseManifests } from '../input/parse';
 import { compileGlob, CONFIG_FILE } from '../config/config';
+import { isDockerfileName, readContainerInput } from '../container/read';
 import { Manifest } from '../policy/rule';
 
 /** Files larger than this are refused rather than read into memory. */
@@ -17,7 +18,7 @@ const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
 function isManifestName(name: string): boolean {
   const lower = name.toLowerCase();
-  return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
+  return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext)) || isDockerfileName(name);
 }
 
 function code(error: unknown): string {
@@ -361,8 +362,16 @@ export function loadInputs(paths: readonly string[], readStdin: () => string | U
     names.push(name);
     let read: Manifest[];
     try {
+      // Dockerfiles, daemon.json and docker inspect output (issue 17); undefined for Kubernetes manifests.
+      const containerInputs = readContainerInput(file, name, text);
+      if (containerInputs) {
+        manifests.push(...containerInputs);
+        return;
+      }
       read = parseManifests(text, name);
     } catch (error) {
+      // A folder walk skips well-formed YAML and JSON that is neither Kubernetes objects nor a Docker input
+      // (package.json, Helm values); a file named on the command line, or stdin, was meant as input: refused.
       if (error instanceof NotKubernetesError && !options.strictInputs && file !== '-' && !named.has(resolve(file))) {
         const prefix = `${name}: `;
         skipped.push({ file: name, reason: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message });

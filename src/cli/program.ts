@@ -87,9 +87,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--exclude <glob>', 'skip files and folders matching this glob, relative to the working directory (repeatable)', collect, [])
     .option('--strict-inputs', 'refuse YAML and JSON files that are not Kubernetes objects (by default each is skipped with a notice)')
     .option('-q, --quiet', 'the text report lists only errors, and skipped files get no notice (counts stay complete)')
+    // Repeatable rather than variadic: a variadic option before the paths would swallow them.
+    .option('--scan <report>', 'a Trivy JSON report (trivy image --format json; repeat for more): vulnerabilities of the images the inputs run are findings',
+      collect, [])
+    .option('--scan-severity <severity>', 'severities the scan gate fails on: one (and above) or a comma-separated list (default HIGH)')
+    .option('--ignore-unfixed', 'scan gate: skip vulnerabilities that have no fixed version')
     .action((paths: string[], opts: {
       profile?: Profile; format: CheckFormat; output?: string; failOn?: FailOn; crd?: string[]; allowEmpty?: boolean;
       config?: string; exclude: string[]; strictInputs?: boolean; quiet?: boolean;
+      scan: string[]; scanSeverity?: string; ignoreUnfixed?: boolean;
     }) => {
       const cwd = io.cwd ?? process.cwd();
       const config = loadConfig({ file: opts.config, cwd });
@@ -106,6 +112,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         strictInputs: opts.strictInputs,
         quiet: opts.quiet,
         now: (io.now ?? (() => new Date()))(),
+        scan: opts.scan,
+        scanSeverity: opts.scanSeverity,
+        ignoreUnfixed: opts.ignoreUnfixed,
       }, io);
     });
 
@@ -125,7 +134,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   program.command('admission')
     .description('print ValidatingAdmissionPolicy manifests that make the cluster enforce the rules of a profile')
-    .addOption(profileOption('rule pack (default: the configuration\'s, else hardened)', PROFILES.filter((p) => p !== 'schema')))
+    .addOption(profileOption('rule pack (default: the configuration\'s, else hardened)', PROFILES.filter((p) => p !== 'schema' && p !== 'container')))
     .option('--config <file>', `the configuration file whose profile, rules and exemptions the policies follow (default: ${CONFIG_FILE_NAME} found upwards)`)
     .option('--kubernetes-version <version>', 'target version: v1beta1 policies for 1.28/1.29, v1 from 1.30', KUBERNETES_VERSION)
     .option('--validation-actions <actions>', 'binding actions for error rules: Deny, Warn, Audit (comma-separated)', 'Deny')

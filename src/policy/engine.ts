@@ -5,6 +5,7 @@ import { Finding, Manifest, ObjectRef, Profile, Rule, RuleContext, Severity, Tar
 import { rulesForProfile } from './packs';
 import { ALL_RULES } from './rules';
 import { LIST_CARRIER_RULE_ID, READING_DIFFERS_RULE_ID } from '../input/notes';
+import { isContainerInput, ScanGate } from '../container/model';
 import { AnnotatedSuppression, annotationSuppressions, Suppression, SUPPRESSION_EXPIRING_RULE_ID, SUPPRESSION_RULE_ID, SuppressionPolicy } from './suppressions';
 
 /** Rule id of findings about inputs that are not Kubernetes objects at all. */
@@ -82,6 +83,8 @@ export interface EvaluateOptions {
    * @default - only the CustomResourceDefinitions among the manifests
    */
   readonly crds?: readonly unknown[];
+  /** Vulnerability scan reports (`check --scan`) for the scan gate rules. @default - no scan gate */
+  readonly scan?: ScanGate;
   /** Exemptions of the configuration file (the platform team's), applied like code suppressions. */
   readonly exemptions?: readonly Suppression[];
   /** What the configuration decides about annotated suppressions: forbidden rules, reason pattern, expiry (with the clock). */
@@ -201,34 +204,50 @@ export function evaluateRun(manifests: readonly Manifest[], rulesOrProfile: read
 
   // Each object is judged only by the object rules that can report on its kind (rules declare their kinds): the
   // objects are grouped by kind once, and a rule visits the groups it applies to.
-  const byKind = new Map<string, number[]>();
+  // Objects read from Dockerfiles, daemon.json and docker inspect output are judged only by the rules that name
+  // their kinds: a Kubernetes rule that judges every kind (the schema) knows nothing of them.
+  const byKind = new Map<string, { kind: string; container: boolean; members: number[] }>();
   liveTargets.forEach((target, i) => {
-    const group = byKind.get(target.kind);
+    const container = isContainerInput(target.apiVersion, target.kind);
+    const key = `${container ? 'container:' : ''}${target.kind}`;
+    const group = byKind.get(key);
     if (group) {
-      group.push(i);
+      group.members.push(i);
     } else {
-      byKind.set(target.kind, [i]);
+      byKind.set(key, { kind: target.kind, container, members: [i] });
     }
   });
-  const applies = (rule: Rule, kind: string) => rule.scope !== 'object' || !rule.kinds || rule.kinds.includes(kind);
+  const applies = (rule: Rule, kind: string, container = false) => rule.scope !== 'object'
+    || (rule.kinds ? rule.kinds.includes(kind) : !container);
+  // Rules over the object set see the Kubernetes objects only, unless they judge container inputs too.
+  const setIndex: number[] = [];
+  liveTargets.forEach((t, i) => {
+    if (!isContainerInput(t.apiVersion, t.kind)) {
+      setIndex.push(i);
+    }
+  });
+  const kubernetesTargets = setIndex.map((i) => liveTargets[i]);
 
-  const context: RuleContext = { crds: [...(options.crds ?? []), ...liveTargets.filter(isCrd).map((t) => t.object)] };
+  const context: RuleContext = {
+    crds: [...(options.crds ?? []), ...liveTargets.filter(isCrd).map((t) => t.object)],
+    ...(options.scan ? { scan: options.scan } : {}),
+  };
   for (const given of rules) {
     let rule: Rule = given;
     if (given.scope === 'object' && given.forSet) {
       try {
-        rule = given.forSet(liveTargets, context);
+        rule = given.forSet(kubernetesTargets, context);
       } catch (error) {
         liveIndex.forEach((index) => emit(index, given.id, given.severity, given.remediation, crashed(given, error)));
         continue;
       }
     }
     if (rule.scope === 'object') {
-      for (const [kind, group] of byKind) {
-        if (!applies(rule, kind)) {
+      for (const { kind, container, members } of byKind.values()) {
+        if (!applies(rule, kind, container)) {
           continue;
         }
-        for (const i of group) {
+        for (const i of members) {
           const target = liveTargets[i];
           let violations: readonly Violation[];
           try {
@@ -242,7 +261,7 @@ export function evaluateRun(manifests: readonly Manifest[], rulesOrProfile: read
         }
       }
       alternateTargets.forEach(({ index, target }) => {
-        if (!applies(rule, target.kind)) {
+        if (!applies(rule, target.kind, isContainerInput(target.apiVersion, target.kind))) {
           return;
         }
         let violations: readonly Violation[];
@@ -255,8 +274,9 @@ export function evaluateRun(manifests: readonly Manifest[], rulesOrProfile: read
       });
     } else {
       try {
-        for (const v of rule.checkSet(liveTargets, context)) {
-          emit(liveIndex[v.index], rule.id, rule.severity, rule.remediation, v);
+        const all = rule.judgesContainerInputs === true;
+        for (const v of rule.checkSet(all ? liveTargets : kubernetesTargets, context)) {
+          emit(liveIndex[all ? v.index : setIndex[v.index]], rule.id, rule.severity, rule.remediation, v);
         }
       } catch (error) {
         liveIndex.forEach((index) => emit(index, rule.id, rule.severity, rule.remediation, crashed(rule, error)));

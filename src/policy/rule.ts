@@ -1,4 +1,5 @@
 import { JsonObject } from './json';
+import type { ScanGate } from '../container/model';
 import { Path } from './path';
 import { PodView } from './pod-spec';
 
@@ -6,7 +7,7 @@ import { PodView } from './pod-spec';
 export type Severity = 'error' | 'warning' | 'info';
 
 /** The rule packs a user can choose. Each rule lists the packs it belongs to. */
-export const PROFILES = ['schema', 'pss-baseline', 'pss-restricted', 'hardened'] as const;
+export const PROFILES = ['schema', 'pss-baseline', 'pss-restricted', 'container', 'hardened'] as const;
 export type Profile = (typeof PROFILES)[number];
 
 export function isProfile(value: string): value is Profile {
@@ -127,6 +128,8 @@ export interface RuleContext {
    * of the object set itself. Entries are raw objects, not checked to be well formed.
    */
   readonly crds: readonly unknown[];
+  /** The vulnerability scan reports to gate on (`check --scan`), when any were given. */
+  readonly scan?: ScanGate;
 }
 
 /** A rule that judges one object at a time. Pure; never throws on odd input. */
@@ -149,6 +152,11 @@ export interface ObjectRule extends RuleMeta {
 /** A rule that judges the whole object set (e.g. "every namespace with workloads has a default deny"). */
 export interface SetRule extends RuleMeta {
   readonly scope: 'set';
+  /**
+   * The rule also sees the objects read from Dockerfiles, daemon.json and docker inspect output (to compare an
+   * image with the pods that run it); other set rules see the Kubernetes objects only.
+   */
+  readonly judgesContainerInputs?: boolean;
   checkSet(targets: readonly Target[], context?: RuleContext): readonly SetViolation[];
 }
 

@@ -100,6 +100,10 @@ const AREAS: ReadonlyArray<{ readonly prefix: string; readonly name: string }> =
   { prefix: 'namespace-', name: 'Namespaces' },
   { prefix: 'service-', name: 'Services' },
   { prefix: 'api-', name: 'API versions and Secrets' },
+  { prefix: 'dockerfile-', name: 'Dockerfiles' },
+  { prefix: 'docker-daemon-', name: 'Docker daemon' },
+  { prefix: 'docker-container-', name: 'Running containers' },
+  { prefix: 'image-', name: 'Images across files: users and scans' },
 ];
 
 /** The area a rule belongs to, from its id (`pss-baseline-privileged` is Pod Security, baseline). */
@@ -246,7 +250,9 @@ export function formatRulesMarkdown(rules: readonly RuleInfo[]): string {
     '',
     `Every rule that \`cdk8s-hardened check\` and \`synth\` apply, for Kubernetes ${KUBERNETES_VERSION}. A rule of severity \`error\` `
       + 'fails the run; `warning` and `info` are reported (`--fail-on warning` fails on warnings too). Suppress a finding with the '
-      + `annotation \`${SUPPRESSION_ANNOTATION_PREFIX}<rule-id>: "<reason>"\` (a reason of at least ${MIN_REASON_LENGTH} characters).`,
+      + `annotation \`${SUPPRESSION_ANNOTATION_PREFIX}<rule-id>: "<reason>"\` (a reason of at least ${MIN_REASON_LENGTH} characters); `
+      + `in a Dockerfile, write it as a comment (\`# ${SUPPRESSION_ANNOTATION_PREFIX}<rule-id>: <reason>\`). The Dockerfile, Docker daemon and `
+      + 'running-container rules (profile `container`) judge Dockerfiles, daemon.json and docker inspect output, and nothing else.',
     '',
     '## Profiles',
     '',

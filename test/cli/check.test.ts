@@ -198,7 +198,7 @@ describe('check: --output', () => {
 
 describe('check: usage errors exit 2', () => {
   test.each([
-    [['check', '--profile', 'nope', 'x.yaml'], /argument 'nope' is invalid\. Allowed choices are schema, pss-baseline, pss-restricted, hardened/],
+    [['check', '--profile', 'nope', 'x.yaml'], /argument 'nope' is invalid\. Allowed choices are schema, pss-baseline, pss-restricted, container, hardened/],
     [['check', '--format', 'xml', 'x.yaml'], /argument 'xml' is invalid\. Allowed choices are text, json, sarif, junit/],
     [['check', '--fail-on', 'info', 'x.yaml'], /argument 'info' is invalid/],
     [['check'], /missing required argument 'paths'/],

@@ -1,6 +1,7 @@
 import { SCHEMA_RULE } from '../../schema';
 import { Rule } from '../rule';
 import { API_RULES } from './api';
+import { CONTAINER_RULES } from './container';
 import { NAMESPACE_RULES } from './namespace';
 import { NETWORK_RULES } from './network';
 import { POD_SECURITY_RULES } from './pod-security';
@@ -18,4 +19,5 @@ export const ALL_RULES: readonly Rule[] = [
   ...NAMESPACE_RULES,
   ...SERVICE_RULES,
   ...API_RULES,
+  ...CONTAINER_RULES,
 ];
