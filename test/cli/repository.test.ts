@@ -2,6 +2,9 @@ import { cpSync, mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { cli, ROOT, scratch } from './helpers';
 
+const NOT_DOCKER_OR_KUBERNETES_JSON = 'JSON that is neither Kubernetes objects (no apiVersion and kind), a Docker daemon.json (unknown key "name") '
+  + 'nor docker inspect output (an array of containers); name a daemon configuration daemon.json, or give each Kubernetes object its apiVersion and kind';
+
 jest.setTimeout(60_000);
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'repository');
@@ -32,8 +35,9 @@ describe('check on a real repository', () => {
     expect(json.findings.map((f: { ruleId: string; file: string }) => [f.ruleId, f.file])).toEqual([['pss-baseline-host-namespaces', join(dir, 'k8s', 'web.yaml')]]);
     // In walk order: a folder's files, then its folders.
     expect(json.skipped).toEqual([
-      { file: join(dir, 'package-lock.json'), reason: 'document 1, line 1: not a Kubernetes object (apiVersion is missing)' },
-      { file: join(dir, 'package.json'), reason: 'document 1, line 1: not a Kubernetes object (apiVersion is missing)' },
+      // JSON is first tried as a Docker input (daemon.json, docker inspect output); the reason says so.
+      { file: join(dir, 'package-lock.json'), reason: NOT_DOCKER_OR_KUBERNETES_JSON },
+      { file: join(dir, 'package.json'), reason: NOT_DOCKER_OR_KUBERNETES_JSON },
       { file: join(dir, 'charts', 'web', 'values.yml'), reason: 'document 1, line 2: not a Kubernetes object (apiVersion is missing)' },
       { file: join(dir, 'monitoring', 'rules.yml'), reason: 'document 1, line 2: not a Kubernetes object (apiVersion is missing)' },
     ]);
@@ -55,7 +59,7 @@ describe('check on a real repository', () => {
   test('--strict-inputs refuses the first such file (exit 2, one line)', async () => {
     const dir = repository();
     const result = await cli(['check', '--strict-inputs', dir], { cwd: dir });
-    expect(result).toEqual({ code: 2, stdout: '', stderr: `cdk8s-hardened: ${join(dir, 'package-lock.json')}: document 1, line 1: not a Kubernetes object (apiVersion is missing)\n` });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `cdk8s-hardened: ${join(dir, 'package-lock.json')}: ${NOT_DOCKER_OR_KUBERNETES_JSON}\n` });
   });
 
   test('without the configuration\'s ignorePaths the broken Helm template is an error: skipping is only for well-formed YAML', async () => {

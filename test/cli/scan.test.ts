@@ -6,6 +6,8 @@ import { cli, ROOT, scratch } from './helpers';
 const SCAN = join(ROOT, 'test', 'fixtures', 'container', 'scan');
 const ALPINE = join(SCAN, 'alpine-3.10.2.trivy.json');
 const API = join(SCAN, 'api-1.4.2.trivy.json');
+/** Trivy's own output, copied from its integration tests (upstream/README.md). */
+const UPSTREAM = join(SCAN, 'upstream', 'alpine-310.json.golden');
 const MANIFESTS = `apiVersion: v1
 kind: Pod
 metadata: {name: web, namespace: shop}
@@ -86,5 +88,20 @@ describe('check --scan', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  test("Trivy's own JSON output (its integration golden) is read and joined through Metadata.RepoTags", async () => {
+    const pod = MANIFESTS.replace('image: alpine:3.10.2', 'image: ghcr.io/aquasecurity/trivy-test-images:alpine-310');
+    const medium = await run(['--scan', UPSTREAM, '--scan-severity', 'MEDIUM'], { 'pod.yaml': pod });
+    expect(summary(medium.findings.filter((f) => f.ruleId === 'image-vulnerabilities'))).toEqual([
+      '7 error image-vulnerabilities container "base" runs image "ghcr.io/aquasecurity/trivy-test-images:alpine-310" with CVE-2019-1549 (MEDIUM) in libcrypto1.1 1.1.1c-r0, fixed in 1.1.1d-r0',
+      '7 error image-vulnerabilities container "base" runs image "ghcr.io/aquasecurity/trivy-test-images:alpine-310" with CVE-2019-1551 (MEDIUM) in libcrypto1.1 1.1.1c-r0, fixed in 1.1.1d-r2',
+      '7 error image-vulnerabilities container "base" runs image "ghcr.io/aquasecurity/trivy-test-images:alpine-310" with CVE-2019-1549 (MEDIUM) in libssl1.1 1.1.1c-r0, fixed in 1.1.1d-r0',
+      '7 error image-vulnerabilities container "base" runs image "ghcr.io/aquasecurity/trivy-test-images:alpine-310" with CVE-2019-1551 (MEDIUM) in libssl1.1 1.1.1c-r0, fixed in 1.1.1d-r2',
+    ]);
+    // At the default gate (HIGH and above) the same report holds nothing that fails, and the image counts as scanned.
+    const high = await run(['--scan', UPSTREAM], { 'pod.yaml': pod });
+    expect(high.findings.filter((f) => f.ruleId === 'image-vulnerabilities')).toEqual([]);
+    expect(high.findings.filter((f) => f.ruleId === 'image-not-scanned').map((f) => f.line)).toEqual([9, 11]); // api and sidecar, not base
   });
 });
