@@ -2,6 +2,7 @@ import { getScalarValue } from 'js-yaml';
 import type { Event, ScalarEvent } from 'js-yaml';
 import { goTimestamp, resolvePlainKustomize } from './resolve';
 import { setKey } from './yaml';
+import { EVENT_SEQUENCE, EVENT_MAPPING, EVENT_SCALAR, EVENT_ALIAS, EVENT_POP, STYLE_PLAIN, STYLE_FLOW, YAML_TAG } from './events';
 
 /*
  * kustomize's reading of a document (kubectl apply -k, Argo CD and Flux kustomizations): kyaml decodes it with
@@ -30,14 +31,6 @@ export type KustomizeReading = { readonly ok: true; readonly resources: readonly
 
 class Refusal extends Error {}
 
-const EVENT_SEQUENCE = 2;
-const EVENT_MAPPING = 3;
-const EVENT_SCALAR = 4;
-const EVENT_ALIAS = 5;
-const EVENT_POP = 6;
-const STYLE_PLAIN = 1;
-const STYLE_FLOW = 2;
-const YAML_TAG = 'tag:yaml.org,2002:';
 
 function tree(text: string, events: readonly Event[]): YNode | undefined {
   const anchors = new Map<string, YNode>();

@@ -2,6 +2,7 @@ import { getScalarValue, parseEvents } from 'js-yaml';
 import type { Event } from 'js-yaml';
 import { Path } from '../policy/path';
 import { scalarKey } from './yaml';
+import { EVENT_SEQUENCE, EVENT_MAPPING, EVENT_SCALAR, EVENT_ALIAS, EVENT_POP } from './events';
 
 /*
  * Lines of fields, found when a finding asks for one: the document's text is parsed again (into js-yaml
@@ -26,11 +27,6 @@ interface PositionNode {
   keys?: Map<string, Entry>;
 }
 
-const EVENT_SEQUENCE = 2;
-const EVENT_MAPPING = 3;
-const EVENT_SCALAR = 4;
-const EVENT_ALIAS = 5;
-const EVENT_POP = 6;
 
 function eventStart(event: Event): number {
   if ('tagStart' in event && event.tagStart >= 0) {

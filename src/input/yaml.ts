@@ -1,6 +1,7 @@
 import { getScalarValue, parseEvents, YAMLException } from 'js-yaml';
 import type { Event, ScalarEvent } from 'js-yaml';
 import { goFloatKey, goParseInt, kustomizeMayDiffer, resolvePlainKubectl, Resolved } from './resolve';
+import { EVENT_DOCUMENT, EVENT_SEQUENCE, EVENT_MAPPING, EVENT_SCALAR, EVENT_ALIAS, EVENT_POP, STYLE_PLAIN, STYLE_FLOW, STYLE_DOUBLE_QUOTED, YAML_TAG } from './events';
 
 /*
  * The YAML half of the reader: a stream is cut into documents as apimachinery v0.28's YAMLReader cuts it, each
@@ -101,18 +102,8 @@ export interface ReadLimits {
 }
 
 const NO_RANGE = -1;
-const STYLE_PLAIN = 1;
-const STYLE_DOUBLE_QUOTED = 3;
-const STYLE_FLOW = 2;
 /** In a flow collection, libyaml (yaml.v2, yaml.v3) ends a plain scalar at "?" and refuses ":" before a flow indicator. */
 const FLOW_AMBIGUOUS = /\?|:[,?[\]{}]/;
-const EVENT_DOCUMENT = 1;
-const EVENT_SEQUENCE = 2;
-const EVENT_MAPPING = 3;
-const EVENT_SCALAR = 4;
-const EVENT_ALIAS = 5;
-const EVENT_POP = 6;
-const YAML_TAG = 'tag:yaml.org,2002:';
 
 /** What the events of one document hold beyond its value, for the kustomize reading. */
 export interface DocumentFacts {
