@@ -5,39 +5,17 @@
 // validation against it, then stops it. Exit code 0 only if every check passed.
 
 const childProcess = require('node:child_process');
-const https = require('node:https');
 const cp = require('./control-plane');
+const { Client } = require('./api');
 
 const t = () => process.hrtime.bigint();
 const sec = (t0) => (Number(process.hrtime.bigint() - t0) / 1e9).toFixed(3);
 
+/** One JSON request through the suites' client (api.js), one per cluster so its keep-alive agent can be closed. */
+const clients = new Map();
 function request(cluster, method, path, body) {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = https.request(`${cluster.url}${path}`, {
-      method,
-      rejectUnauthorized: false,
-      headers: {
-        Authorization: `Bearer ${cluster.token}`,
-        Accept: 'application/json',
-        ...(data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}),
-      },
-      timeout: 30000,
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => {
-        let json;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode, json, text });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error('request timeout')));
-    req.on('error', reject);
-    if (data) req.write(data);
-    req.end();
-  });
+  if (!clients.has(cluster)) clients.set(cluster, new Client(cluster));
+  return clients.get(cluster).request(method, path, body, { timeoutMs: 30000 });
 }
 
 function kubectl(cluster, args, input) {
@@ -232,6 +210,7 @@ metadata:
     check('kubectl server-side dry-run of privileged pod fails', kc.status !== 0 && /PodSecurity/.test(kc.stderr),
       kc.stderr.trim().split('\n')[0]);
   } finally {
+    for (const client of clients.values()) client.close();
     const tStop = t();
     await cluster.stop();
     console.log(`stop: ${sec(tStop)}s`);
