@@ -17,6 +17,7 @@ import {
   UsageError,
 } from './check';
 import { RULES_FORMATS, RulesFormat, runRules } from './rules';
+import { addAuditCommand } from './audit';
 import { loadConfig } from '../input/config-file';
 import { CONFIG_FILE as CONFIG_FILE_NAME } from '../config/config';
 
@@ -156,6 +157,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action((id: string | undefined, opts: { profile?: Profile; format: RulesFormat; output?: string }) => {
       exitCode = runRules(id, opts, io);
     });
+
+  addAuditCommand(program, io, (description) => profileOption(description), (code) => { exitCode = code; });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
