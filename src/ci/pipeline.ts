@@ -1,5 +1,3 @@
-import { stringify } from 'yaml';
-
 /**
  * The CI pipeline of the hardening guide (install -> synth -> image scan -> check -> deploy), written for this tool
  * by `cdk8s-hardened ci`. Pure: options in, file text out; the CLI writes it.
@@ -162,6 +160,9 @@ function header(options: PipelineOptions): string {
 }
 
 function yaml(value: unknown): string {
+  // Loaded on demand: every command registers `ci` at start-up, and only `ci` writes YAML (start-up time).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { stringify } = require('yaml') as typeof import('yaml');
   // No anchors for steps shared by two jobs: each job reads on its own.
   return stringify(value, { lineWidth: 0, indent: 2, aliasDuplicateObjects: false });
 }
