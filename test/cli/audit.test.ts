@@ -180,6 +180,17 @@ describe('cdk8s-hardened audit (fake kubectl replaying a real API server)', () =
     expect(empty.stderr).toMatch(/^cdk8s-hardened: cluster:no-context\/nowhere: kubectl get returned no Namespace, .*\(does namespace "nowhere" exist\?\)\n$/);
   });
 
+  test('kubectl\'s warnings reach stderr (unless --quiet); the report on stdout is unchanged', async () => {
+    const warning = 'Warning: v1 ComponentStatus is deprecated in v1.19+\n';
+    const plain = await cli(['audit', '--format', 'json'], { env: fakeKubectl().env, now: NOW });
+    const warned = await cli(['audit', '--format', 'json'], { env: fakeKubectl({ stderr: warning }).env, now: NOW });
+    expect(warned.code).toBe(1);
+    expect(warned.stdout).toBe(plain.stdout);
+    expect(warned.stderr.split('\n')[0]).toBe('cdk8s-hardened: kubectl: Warning: v1 ComponentStatus is deprecated in v1.19+');
+    const quiet = await cli(['audit', '--format', 'json', '--quiet'], { env: fakeKubectl({ stderr: warning }).env, now: NOW });
+    expect(quiet.stderr).toBe('');
+  });
+
   test('an unknown option is a usage error, exit 2', async () => {
     const r = await cli(['audit', '--all'], { env: fakeKubectl().env, now: NOW });
     expect(r.code).toBe(2);
