@@ -139,6 +139,12 @@ describe('cdk8s-hardened audit (fake kubectl replaying a real API server)', () =
     expect(junit.stdout).toContain('cluster:no-context');
     const baseline = JSON.parse((await cli(['audit', '--format', 'json', '--profile', 'pss-baseline'], { env, now: NOW })).stdout) as JsonReport;
     expect(new Set(baseline.findings.map((f) => f.ruleId.replace(/-.*/, '')))).toEqual(new Set(['pss']));
+    // A suppression annotation on a live object suppresses as in check, and is listed in force.
+    const full = JSON.parse((await cli(['audit', '--format', 'json'], { env, now: NOW })).stdout) as JsonReport & { suppressions: Array<{ ruleId?: string; rule?: string; reason: string }> };
+    const host = full.findings.filter((f) => f.ruleId === 'pss-baseline-host-namespaces' && f.object.name === 'debug') as unknown as Array<{ suppressed: boolean; suppressionReason: string }>;
+    expect(host.length).toBeGreaterThan(0);
+    expect(host.every((f) => f.suppressed && f.suppressionReason === 'INC-7 the on-call engineer inspects node networking during the incident')).toBe(true);
+    expect(JSON.stringify(full.suppressions)).toContain('INC-7 the on-call engineer inspects node networking during the incident');
     // The configuration's exemptions and failOn apply as in check.
     const dir = dirs.dir();
     writeFileSync(join(dir, '.cdk8s-hardened.yaml'), [
