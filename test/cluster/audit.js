@@ -9,7 +9,9 @@
 // - every scenario object gets exactly the findings `check` gives the YAML it was created from (what the server
 //   adds, status, managedFields, defaults, must change no verdict);
 // - no object of the cluster (the server's own ClusterRoles, the default namespaces) gets a schema finding;
-// - the owned ReplicaSet, Job and Pods are left out, and `--include-owned` judges them.
+// - the owned ReplicaSet, Job and Pods are left out, and `--include-owned` judges them;
+// - ClusterAuditCronJob's ClusterRole, through its ServiceAccount's token, lets the audit read all it reads, and no
+//   Secrets, no writes; without one of its rules the audit is refused.
 // AUDIT_RECORD=1 rewrites test/fixtures/audit/cluster.json, the recorded kubectl output the jest test replays
 // through a fake kubectl (trimmed to the scenario and a few of the server's own objects, to stay small).
 // Skipped with a message when kubectl is not on PATH.
@@ -131,6 +133,38 @@ async function run_({ cluster }) {
   // 4. A context that does not exist: one line, exit 2.
   const bad = cli(['audit', '--kubeconfig', cluster.kubeconfigPath, '--context', 'no-such-context']);
   tally.record('an unknown context is one line, exit 2', bad.status === 2 && bad.stderr.trim().split('\n').length === 1, `${bad.status}: ${bad.stderr}`);
+
+  // 5. ClusterAuditCronJob's ClusterRole is enough for the audit, and no more: the audit run with its ServiceAccount's
+  //    token reads what the admin's audit reads; without one of its rules it is refused; it cannot read Secrets or write.
+  const { App, Chart } = require('cdk8s');
+  const { ClusterAuditCronJob } = require(path.join(ROOT, 'lib'));
+  const app = new App({ outdir: fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'audit-cronjob-')) });
+  const chart = new Chart(app, 'audit', { namespace: 'audit-system' });
+  new ClusterAuditCronJob(chart, 'audit', { image: 'ghcr.io/acme/cluster-audit@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' });
+  fs.rmSync(app.outdir, { recursive: true, force: true });
+  must(kubectl(cluster, ['create', 'namespace', 'audit-system']), 'create namespace audit-system');
+  must(kubectl(cluster, ['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: chart.toJson() })), 'create the ClusterAuditCronJob');
+  const token = must(kubectl(cluster, ['create', 'token', 'cluster-audit', '-n', 'audit-system']), 'create a token').stdout.trim();
+  const saKubeconfig = path.join(path.dirname(cluster.kubeconfigPath), 'cluster-audit.kubeconfig');
+  fs.writeFileSync(saKubeconfig, fs.readFileSync(cluster.kubeconfigPath, 'utf8').replace(/token: .*/, `token: ${token}`), { mode: 0o600 });
+  const admin = JSON.parse(cli(['audit', '--kubeconfig', cluster.kubeconfigPath, '--format', 'json']).stdout);
+  const asJob = cli(['audit', '--kubeconfig', saKubeconfig, '--format', 'json']);
+  tally.record('the audit runs with the CronJob\'s ClusterRole', asJob.status === 0 || asJob.status === 1, `exit ${asJob.status}: ${asJob.stderr.trim()}`);
+  if (asJob.status === 0 || asJob.status === 1) {
+    const seen = JSON.parse(asJob.stdout);
+    tally.record('it reads what the admin reads', seen.summary.objects === admin.summary.objects, `${seen.summary.objects} objects, admin ${admin.summary.objects}`);
+  }
+  const as = 'system:serviceaccount:audit-system:cluster-audit';
+  for (const [verb, resource] of [['get', 'secrets'], ['list', 'secrets'], ['create', 'pods'], ['delete', 'deployments.apps'], ['update', 'clusterroles.rbac.authorization.k8s.io'], ['watch', 'pods']]) {
+    const r = kubectl(cluster, ['auth', 'can-i', verb, resource, '--all-namespaces', `--as=${as}`]);
+    tally.record(`the CronJob cannot ${verb} ${resource}`, r.stdout.trim() === 'no', `kubectl auth can-i says ${r.stdout.trim()}`);
+  }
+  const role = JSON.parse(must(kubectl(cluster, ['get', 'clusterrole', 'cluster-audit', '-o', 'json']), 'get the ClusterRole').stdout);
+  role.rules = role.rules.filter((r) => !r.resources.includes('cronjobs'));
+  must(kubectl(cluster, ['replace', '-f', '-'], JSON.stringify(role)), 'drop cronjobs from the ClusterRole');
+  const denied = cli(['audit', '--kubeconfig', saKubeconfig]);
+  tally.record('without one of its rules the audit is refused: one line, exit 2', denied.status === 2 && /forbidden/i.test(denied.stderr) && denied.stderr.trim().split('\n').length === 1,
+    `exit ${denied.status}: ${denied.stderr.trim()}`);
 
   if (process.env.AUDIT_RECORD === '1') {
     const raw = JSON.parse(must(kubectl(cluster, ['get', require(path.join(ROOT, 'lib', 'audit', 'kinds.js')).kubectlResources(), '--all-namespaces', '--output', 'json']), 'record').stdout);
