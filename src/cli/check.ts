@@ -6,7 +6,7 @@ import { LoadedConfig } from '../input/config-file';
 import { evaluateRun } from '../policy/engine';
 import { rulesForProfile } from '../policy/packs';
 import { createSchemaRule, CrdError, SCHEMA_RULE_ID } from '../schema';
-import { Profile, Rule } from '../policy/rule';
+import { Manifest, Profile, Rule } from '../policy/rule';
 import { formatJson } from '../report/json';
 import { formatJunit } from '../report/junit';
 import { formatSarif } from '../report/sarif';
@@ -236,30 +236,47 @@ function withCrds(rules: Rule[], files: readonly string[] | undefined, io: CliIo
  */
 export function runCheck(paths: readonly string[], options: CheckOptions, io: CliIo): number {
   const config = options.config?.config;
-  const profile = options.profile ?? config?.profile ?? 'hardened';
-  const format = options.format ?? 'text';
-  const failOn = options.failOn ?? config?.failOn ?? 'error';
   const excludes: ExcludeGlobs[] = [
     ...(options.exclude?.length ? [{ globs: options.exclude, baseDir: options.cwd ?? process.cwd(), source: '--exclude' }] : []),
     ...(config?.ignorePaths?.length ? [{ globs: config.ignorePaths, baseDir: options.config!.baseDir, source: `${config.file} ignorePaths` }] : []),
   ];
   const exclude = pathFilter(excludes);
+  return judgeInputs((progress) => loadInputs(paths, io.readStdin, {
+    maxFileBytes: options.maxFileBytes,
+    exclude,
+    strictInputs: options.strictInputs,
+    onFile: (index, total) => {
+      if (total > PROGRESS_MIN_FILES) {
+        progress.update(`reading ${total} files`, index, total);
+      }
+    },
+  }), paths.join(', '), options, io);
+}
+
+/** What `check` judges: the objects read, the files they came from and the files skipped. */
+export interface CheckInputs {
+  readonly manifests: readonly Manifest[];
+  readonly files: readonly string[];
+  readonly skipped: ReadonlyArray<{ readonly file: string; readonly reason: string }>;
+}
+
+/**
+ * Judges the objects `load` returns and writes the report as `check` does (formats, profiles, configuration,
+ * suppressions, scan gate, exit code); `check` reads files, `audit` a cluster. `what` names the input when there
+ * is no file to name (the "no Kubernetes objects" error).
+ */
+export function judgeInputs(load: (progress: Progress) => CheckInputs, what: string, options: CheckOptions, io: CliIo): number {
+  const config = options.config?.config;
+  const profile = options.profile ?? config?.profile ?? 'hardened';
+  const format = options.format ?? 'text';
+  const failOn = options.failOn ?? config?.failOn ?? 'error';
   const env = io.env ?? process.env;
   const progress = new Progress(io, Boolean(io.stderrIsTTY));
   let report: Report;
   let rules: Rule[];
   try {
     const scan = loadScanGate(options);
-    const inputs = loadInputs(paths, io.readStdin, {
-      maxFileBytes: options.maxFileBytes,
-      exclude,
-      strictInputs: options.strictInputs,
-      onFile: (index, total) => {
-        if (total > PROGRESS_MIN_FILES) {
-          progress.update(`reading ${total} files`, index, total);
-        }
-      },
-    });
+    const inputs = load(progress);
     const manifests = inputs.manifests;
     progress.clear();
     if (!options.quiet) {
@@ -269,7 +286,7 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
     }
     if (manifests.length === 0 && !options.allowEmpty) {
       const skipped = inputs.skipped.length ? ` (${inputs.skipped.length} of them skipped: YAML or JSON that is not Kubernetes objects)` : '';
-      throw new InputError(`${inputs.files.join(', ') || paths.join(', ')}: no Kubernetes objects${skipped} (empty input most often means a renderer failed; `
+      throw new InputError(`${inputs.files.join(', ') || what}: no Kubernetes objects${skipped} (empty input most often means a renderer failed; `
         + 'pass --allow-empty if nothing is expected)');
     }
     const known = withCrds(rulesForProfile(profile), options.crds, io);

@@ -17,6 +17,8 @@ import {
   UsageError,
 } from './check';
 import { RULES_FORMATS, RulesFormat, runRules } from './rules';
+import { addAuditCommand } from './audit';
+import { addCiCommand } from './ci';
 import { loadConfig } from '../input/config-file';
 import { CONFIG_FILE as CONFIG_FILE_NAME } from '../config/config';
 
@@ -37,6 +39,8 @@ export interface CliIo {
   readonly cwd?: string;
   /** Today, for suppression expiry (tests pass a fixed date). @default () => new Date() */
   readonly now?: () => Date;
+  /** Parse the command line (options, choices, arguments) and stop before running the command: exit 0 if it parses. @default false */
+  readonly parseOnly?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -156,6 +160,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action((id: string | undefined, opts: { profile?: Profile; format: RulesFormat; output?: string }) => {
       exitCode = runRules(id, opts, io);
     });
+
+  addAuditCommand(program, io, (description) => profileOption(description), (code) => { exitCode = code; });
+  addCiCommand(program, io, (code) => { exitCode = code; });
+  if (io.parseOnly) {
+    program.hook('preAction', () => { throw new CommanderError(EXIT_OK, 'cdk8s-hardened.parseOnly', 'parsed'); });
+  }
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -42,6 +42,7 @@ test.each([
   ['check', ['check', '--format', 'json', FIXTURE]],
   ['rules', ['rules', '--format', 'json']],
   ['admission', ['admission', '--profile', 'pss-baseline']],
+  ['ci', ['ci', '--gitlab', '--image', 'ghcr.io/acme/api:1.4.2', '--out', '-']],
 ])('%s runs without loading cdk8s', async (_name, argv) => {
   const result = await run(argv);
   expect(result.stderr).not.toMatch(/was loaded at CLI start-up/);
