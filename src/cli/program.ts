@@ -19,6 +19,7 @@ import {
 import { RULES_FORMATS, RulesFormat, runRules } from './rules';
 import { loadConfig } from '../input/config-file';
 import { CONFIG_FILE as CONFIG_FILE_NAME } from '../config/config';
+import { MAX_JOBS, PARALLEL_MIN_DOCUMENTS } from './parallel';
 
 export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK };
 
@@ -37,6 +38,15 @@ export interface CliIo {
   readonly cwd?: string;
   /** Today, for suppression expiry (tests pass a fixed date). @default () => new Date() */
   readonly now?: () => Date;
+}
+
+/** `--jobs`: a whole number of threads, 1 to MAX_JOBS. */
+function jobsValue(value: string): number {
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= MAX_JOBS)) {
+    throw new InvalidArgumentError(`give a whole number of threads from 1 to ${MAX_JOBS}`);
+  }
+  return n;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -92,10 +102,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       collect, [])
     .option('--scan-severity <severity>', 'severities the scan gate fails on: one (and above) or a comma-separated list (default HIGH)')
     .option('--ignore-unfixed', 'scan gate: skip vulnerabilities that have no fixed version')
+    .option('-j, --jobs <n>', `threads that read and judge (default: one per core for ${PARALLEL_MIN_DOCUMENTS} YAML documents or more, else 1; the report is the same)`, jobsValue)
     .action((paths: string[], opts: {
       profile?: Profile; format: CheckFormat; output?: string; failOn?: FailOn; crd?: string[]; allowEmpty?: boolean;
       config?: string; exclude: string[]; strictInputs?: boolean; quiet?: boolean;
-      scan: string[]; scanSeverity?: string; ignoreUnfixed?: boolean;
+      scan: string[]; scanSeverity?: string; ignoreUnfixed?: boolean; jobs?: number;
     }) => {
       const cwd = io.cwd ?? process.cwd();
       const config = loadConfig({ file: opts.config, cwd });
@@ -115,6 +126,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         scan: opts.scan,
         scanSeverity: opts.scanSeverity,
         ignoreUnfixed: opts.ignoreUnfixed,
+        jobs: opts.jobs,
       }, io);
     });
 
