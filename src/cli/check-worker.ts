@@ -5,15 +5,12 @@
  */
 import { parentPort, workerData } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
-import { exemptionSuppressions, HardenedConfig, suppressionPolicy } from '../config/config';
-import { InputError, NotKubernetesError } from '../input/errors';
-import { PreparedStream, readYamlChunks } from '../input/read';
-import { evaluateShard, EvaluateOptions, ShardContext } from '../policy/engine';
-import { Manifest, Profile } from '../policy/rule';
-import { ScanGate } from '../container/model';
-import { isBuildConfiguration } from './inputs';
-import { checkRules } from './rule-set';
-import { slimManifest, WireReading } from './parallel';
+import type { HardenedConfig } from '../config/config';
+import type { PreparedStream } from '../input/read';
+import type { EvaluateOptions, ShardContext } from '../policy/engine';
+import type { Manifest, Profile } from '../policy/rule';
+import type { ScanGate } from '../container/model';
+import type { WireReading } from './parallel';
 
 export interface WorkerRecipe {
   readonly profile: Profile;
@@ -28,7 +25,16 @@ export type WorkerTask =
   | { readonly task: 'read'; readonly pieces: ReadonlyArray<{ readonly id: number; readonly stream: PreparedStream }> }
   | { readonly task: 'judge'; readonly shards: ReadonlyArray<{ readonly id: number; readonly context: ShardContext }> };
 
+/* eslint-disable @typescript-eslint/no-require-imports */
 function serve(port: MessagePort, signal: Int32Array, recipe: WorkerRecipe): void {
+  // Loaded here, inside the caller's try: a module that fails to load is answered as a crash, never a silent hang.
+  const { exemptionSuppressions, suppressionPolicy } = require('../config/config') as typeof import('../config/config');
+  const { InputError, NotKubernetesError } = require('../input/errors') as typeof import('../input/errors');
+  const { readYamlChunks } = require('../input/read') as typeof import('../input/read');
+  const { evaluateShard } = require('../policy/engine') as typeof import('../policy/engine');
+  const { isBuildConfiguration } = require('./inputs') as typeof import('./inputs');
+  const { checkRules } = require('./rule-set') as typeof import('./rule-set');
+  const { slimManifest } = require('./parallel') as typeof import('./parallel');
   const rules = checkRules(recipe.profile, recipe.config, recipe.crds);
   const options: EvaluateOptions = {
     crds: recipe.crds,

@@ -24,8 +24,12 @@ export const PARALLEL_MIN_DOCUMENTS = 2000;
 /** At most this many threads (this one and the workers). */
 export const MAX_JOBS = 8;
 
-/** How long the main thread waits for a worker's answer before it gives up (a worker that died cannot answer). */
-const ANSWER_TIMEOUT_MS = 30 * 60 * 1000;
+/**
+ * How long this thread waits for a worker's answer before it gives up: a worker that failed answers with the
+ * failure, but one the runtime stopped (out of memory) cannot answer. A worker reads and judges at most a share of
+ * inputs of MAX_FILE_BYTES each, in seconds.
+ */
+const ANSWER_TIMEOUT_MS = 10 * 60 * 1000;
 
 /** A manifest as it crosses to the main thread: the object and what reports need of its origin (no locator). */
 export function slimManifest(m: Manifest): Manifest {
@@ -56,7 +60,7 @@ export type WireReading =
  * shards cannot give it.
  */
 export function threadsFor(collected: CollectedInputs, rules: readonly Rule[], jobs?: number): number {
-  if (!shardable(rules)) {
+  if (!shardable(rules) || workerScript() === undefined) {
     return 1;
   }
   const documents = collected.parts.reduce((n, part) => n + ('pending' in part ? part.pending.stream.chunks.length : 0), 0);
@@ -65,10 +69,12 @@ export function threadsFor(collected: CollectedInputs, rules: readonly Rule[], j
   return Math.max(1, Math.min(wanted, documents));
 }
 
-/** The compiled worker script (beside this file in lib/; from the sources, under ts-jest, the one in lib/). */
-function workerScript(): string {
-  const beside = join(__dirname, 'check-worker.js');
-  return existsSync(beside) ? beside : join(__dirname, '..', '..', 'lib', 'cli', 'check-worker.js');
+/**
+ * The compiled worker script: beside this file in lib/; from the sources (under ts-jest), the one in lib/; undefined
+ * when there is none (then check runs on one thread).
+ */
+function workerScript(): string | undefined {
+  return [join(__dirname, 'check-worker.js'), join(__dirname, '..', '..', 'lib', 'cli', 'check-worker.js')].find((file) => existsSync(file));
 }
 
 class Threads {
@@ -77,7 +83,7 @@ class Threads {
   private readonly ports: MessagePort[] = [];
 
   constructor(count: number, recipe: WorkerRecipe) {
-    const script = workerScript();
+    const script = workerScript()!;
     for (let i = 0; i < count; i++) {
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(script, { workerData: { port: port2, signal: this.signal, recipe }, transferList: [port2] });

@@ -125,6 +125,15 @@ describe('check on several threads', () => {
     }
   });
 
+  test('a worker that fails answers with its failure: an error, never a hang', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'a.yaml'), mixedStream(30));
+    const collected = collectInputs([join(dir, 'a.yaml')], () => '', {});
+    const rules = checkRules('hardened', undefined, []);
+    expect(() => checkInParallel(collected, 2, rules, { profile: 'no-such-profile' as 'hardened', crds: [], now: 0 }, {}))
+      .toThrow(/a worker thread of check failed: .*no-such-profile/);
+  });
+
   test('threads: one per core from PARALLEL_MIN_DOCUMENTS documents, --jobs wins, one when a rule needs the whole set', () => {
     const dir = scratch();
     writeFileSync(join(dir, 'small.yaml'), mixedStream(20));
