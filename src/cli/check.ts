@@ -1,11 +1,10 @@
 import { randomBytes } from 'crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'fs';
 import { basename, dirname, join, resolve } from 'path';
-import { configuredRules, exemptionSuppressions, suppressionPolicy } from '../config/config';
+import { exemptionSuppressions, suppressionPolicy } from '../config/config';
 import { LoadedConfig } from '../input/config-file';
-import { evaluateRun } from '../policy/engine';
-import { rulesForProfile } from '../policy/packs';
-import { createSchemaRule, CrdError, SCHEMA_RULE_ID } from '../schema';
+import { Evaluation, EvaluateOptions, evaluateRun } from '../policy/engine';
+import { CrdError } from '../schema';
 import { Manifest, Profile, Rule } from '../policy/rule';
 import { formatJson } from '../report/json';
 import { formatJunit } from '../report/junit';
@@ -15,8 +14,11 @@ import { formatText } from '../report/text';
 import { decodeManifestBytes, escapeControls, InputError } from '../input/parse';
 import { ScanGate } from '../container/model';
 import { readTrivyReports, scanSeverities } from '../container/trivy';
-import { ExcludeGlobs, loadInputs, pathFilter, readManifestFile } from './inputs';
+import { CollectedInputs, collectInputs, ExcludeGlobs, LoadedInputs, loadInputs, pathFilter, readManifestFile, resolveInputs } from './inputs';
+import { checkInParallel, threadsFor } from './parallel';
+import { readYamlChunks } from '../input/read';
 import type { CliIo } from './program';
+import { checkRules } from './rule-set';
 
 /** Exit codes CI can gate on. */
 export const EXIT_OK = 0;
@@ -176,6 +178,11 @@ export interface CheckOptions {
   readonly scanSeverity?: string;
   /** Skip vulnerabilities without a fixed version. */
   readonly ignoreUnfixed?: boolean;
+  /**
+   * Threads that read and judge (1: this thread only). The report is the same for any number.
+   * @default - one per core (at most MAX_JOBS) from PARALLEL_MIN_DOCUMENTS YAML documents on, else 1
+   */
+  readonly jobs?: number;
 }
 
 /** Reads the `--scan` reports into the scan gate; a bad report is an InputError, a bad option a UsageError. */
@@ -208,25 +215,9 @@ export function renderReport(report: Report, format: CheckFormat, rules: readonl
   }
 }
 
-/**
- * Replaces the pack's schema rule with one that also knows the CRDs in `files` (a CRD that cannot be used is a usage
- * error), and returns those CRDs for the rules that learn the scope of custom kinds from them.
- */
-function withCrds(rules: Rule[], files: readonly string[] | undefined, io: CliIo): { rules: Rule[]; crds: unknown[] } {
-  if (!files || files.length === 0) {
-    return { rules, crds: [] };
-  }
-  const crds = loadInputs(files, io.readStdin, {}).manifests.map((m) => m.object);
-  let schemaRule: Rule;
-  try {
-    schemaRule = createSchemaRule({ crds });
-  } catch (error) {
-    if (error instanceof CrdError) {
-      throw new UsageError(`--crd: ${error.message}`);
-    }
-    throw error;
-  }
-  return { rules: rules.map((rule) => (rule.id === SCHEMA_RULE_ID ? schemaRule : rule)), crds };
+/** The CustomResourceDefinitions of the `--crd` files (read as any input is). */
+function loadCrds(files: readonly string[] | undefined, io: CliIo): unknown[] {
+  return files?.length ? loadInputs(files, io.readStdin, {}).manifests.map((m) => m.object) : [];
 }
 
 /**
@@ -241,7 +232,7 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
     ...(config?.ignorePaths?.length ? [{ globs: config.ignorePaths, baseDir: options.config!.baseDir, source: `${config.file} ignorePaths` }] : []),
   ];
   const exclude = pathFilter(excludes);
-  return judgeInputs((progress) => loadInputs(paths, io.readStdin, {
+  return judgeInputs((progress) => collectInputs(paths, io.readStdin, {
     maxFileBytes: options.maxFileBytes,
     exclude,
     strictInputs: options.strictInputs,
@@ -261,11 +252,12 @@ export interface CheckInputs {
 }
 
 /**
- * Judges the objects `load` returns and writes the report as `check` does (formats, profiles, configuration,
+ * Judges the objects `load` returns (or, for check's files, collects: then the documents of large YAML streams are
+ * read and judged on several threads, see parallel.ts) and writes the report as `check` does (formats, profiles, configuration,
  * suppressions, scan gate, exit code); `check` reads files, `audit` a cluster. `what` names the input when there
  * is no file to name (the "no Kubernetes objects" error).
  */
-export function judgeInputs(load: (progress: Progress) => CheckInputs, what: string, options: CheckOptions, io: CliIo): number {
+export function judgeInputs(load: (progress: Progress) => CheckInputs | CollectedInputs, what: string, options: CheckOptions, io: CliIo): number {
   const config = options.config?.config;
   const profile = options.profile ?? config?.profile ?? 'hardened';
   const format = options.format ?? 'text';
@@ -276,7 +268,37 @@ export function judgeInputs(load: (progress: Progress) => CheckInputs, what: str
   let rules: Rule[];
   try {
     const scan = loadScanGate(options);
-    const inputs = load(progress);
+    const loaded = load(progress);
+    // Objects read already (audit) are one part; check's files come collected, their YAML documents still to read.
+    const collected: CollectedInputs = 'parts' in loaded ? loaded
+      : { files: loaded.files, parts: [...loaded.skipped.map((skipped) => ({ skipped })), { manifests: loaded.manifests }] };
+    // A bad --crd file is reported after the inputs (a bad input, empty input), as the rules come after them.
+    let crds: unknown[] = [];
+    let rulesError: unknown;
+    try {
+      crds = loadCrds(options.crds, io);
+      rules = checkRules(profile, config, crds);
+    } catch (error) {
+      rulesError = error instanceof CrdError ? new UsageError(`--crd: ${error.message}`) : error;
+      rules = [];
+    }
+    const evaluateOptions: EvaluateOptions = {
+      crds,
+      exemptions: exemptionSuppressions(config),
+      suppressionPolicy: suppressionPolicy(config, options.now ?? new Date()),
+      ...(scan ? { scan } : {}),
+    };
+    const threads = rulesError === undefined ? threadsFor(collected, rules, options.jobs) : 1;
+    let inputs: LoadedInputs;
+    let evaluation: Evaluation | undefined;
+    if (threads > 1) {
+      progress.clear();
+      ({ inputs, evaluation } = checkInParallel(collected, threads, rules, {
+        profile, config, crds, now: (options.now ?? new Date()).getTime(), ...(scan ? { scan } : {}),
+      }, evaluateOptions));
+    } else {
+      inputs = resolveInputs(collected, (pending) => [readYamlChunks(pending.stream)]);
+    }
     const manifests = inputs.manifests;
     progress.clear();
     if (!options.quiet) {
@@ -289,23 +311,22 @@ export function judgeInputs(load: (progress: Progress) => CheckInputs, what: str
       throw new InputError(`${inputs.files.join(', ') || what}: no Kubernetes objects${skipped} (empty input most often means a renderer failed; `
         + 'pass --allow-empty if nothing is expected)');
     }
-    const known = withCrds(rulesForProfile(profile), options.crds, io);
-    rules = configuredRules(config, known.rules);
-    let judged = rules;
-    if (io.stderrIsTTY && (manifests.length > PROGRESS_MIN_OBJECTS || inputs.files.length > PROGRESS_MIN_FILES)) {
-      const total = rules.length * manifests.length;
-      let done = 0;
-      judged = counted(rules, manifests.length, (n) => {
-        done += n;
-        progress.update(`checking ${manifests.length} objects`, done, total);
-      });
+    if (rulesError !== undefined) {
+      throw rulesError;
     }
-    const { findings, suppressions } = evaluateRun(manifests, judged, {
-      crds: known.crds,
-      exemptions: exemptionSuppressions(config),
-      suppressionPolicy: suppressionPolicy(config, options.now ?? new Date()),
-      ...(scan ? { scan } : {}),
-    });
+    if (!evaluation) {
+      let judged = rules;
+      if (io.stderrIsTTY && (manifests.length > PROGRESS_MIN_OBJECTS || inputs.files.length > PROGRESS_MIN_FILES)) {
+        const total = rules.length * manifests.length;
+        let done = 0;
+        judged = counted(rules, manifests.length, (n) => {
+          done += n;
+          progress.update(`checking ${manifests.length} objects`, done, total);
+        });
+      }
+      evaluation = evaluateRun(manifests, judged, evaluateOptions);
+    }
+    const { findings, suppressions } = evaluation;
     report = {
       findings,
       summary: summarize(findings, manifests.length, profile, failOn),

@@ -21,6 +21,7 @@ import { addAuditCommand } from './audit';
 import { addCiCommand } from './ci';
 import { loadConfig } from '../input/config-file';
 import { CONFIG_FILE as CONFIG_FILE_NAME } from '../config/config';
+import { MAX_JOBS, PARALLEL_MIN_DOCUMENTS } from './parallel';
 
 export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK };
 
@@ -41,6 +42,15 @@ export interface CliIo {
   readonly now?: () => Date;
   /** Parse the command line (options, choices, arguments) and stop before running the command: exit 0 if it parses. @default false */
   readonly parseOnly?: boolean;
+}
+
+/** `--jobs`: a whole number of threads, 1 to MAX_JOBS. */
+function jobsValue(value: string): number {
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= MAX_JOBS)) {
+    throw new InvalidArgumentError(`give a whole number of threads from 1 to ${MAX_JOBS}`);
+  }
+  return n;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -96,10 +106,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       collect, [])
     .option('--scan-severity <severity>', 'severities the scan gate fails on: one (and above) or a comma-separated list (default HIGH)')
     .option('--ignore-unfixed', 'scan gate: skip vulnerabilities that have no fixed version')
+    .option('-j, --jobs <n>', `threads that read and judge (default: one per core for ${PARALLEL_MIN_DOCUMENTS} YAML documents or more, else 1; the report is the same)`, jobsValue)
     .action((paths: string[], opts: {
       profile?: Profile; format: CheckFormat; output?: string; failOn?: FailOn; crd?: string[]; allowEmpty?: boolean;
       config?: string; exclude: string[]; strictInputs?: boolean; quiet?: boolean;
-      scan: string[]; scanSeverity?: string; ignoreUnfixed?: boolean;
+      scan: string[]; scanSeverity?: string; ignoreUnfixed?: boolean; jobs?: number;
     }) => {
       const cwd = io.cwd ?? process.cwd();
       const config = loadConfig({ file: opts.config, cwd });
@@ -119,6 +130,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         scan: opts.scan,
         scanSeverity: opts.scanSeverity,
         ignoreUnfixed: opts.ignoreUnfixed,
+        jobs: opts.jobs,
       }, io);
     });
 
