@@ -9,10 +9,11 @@ const project = new typescript.TypeScriptProject({
   packageManager: javascript.NodePackageManager.NPM,
   minNodeVersion: '20.0.0',
   typescriptVersion: '~5.9.3',
+  // cdk8s and constructs are the user's: one copy in their project, or `App is not assignable to App` (see
+  // test/packaging/compat.test.ts for the oldest and newest versions proven to work).
+  peerDeps: ['cdk8s@^2.68.0', 'constructs@^10.3.0'],
+  peerDependencyOptions: { pinnedDevDependency: false },
   deps: [
-    'cdk8s@^2.70.106',
-    'cdk8s-plus-28@^2.5.6',
-    'constructs@^10.8.1',
     'yaml@^2.9.1',
     'js-yaml@^5.5.0',
     'ajv@^8.20.0',
@@ -20,7 +21,11 @@ const project = new typescript.TypeScriptProject({
     'dockerfile-ast@^0.7.1',
     'picomatch@^4.0.3',
   ],
-  devDeps: ['@types/node@^20', '@types/picomatch@^4.0.3', 'fast-check@^4.11.0', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2'],
+  devDeps: [
+    'cdk8s@^2.70.106', 'constructs@^10.8.1',
+    // Tests only: the real cdk8s-cli (the validation plugin's end-to-end test; its importer generates src/imports/k8s.ts)
+    // and cdk8s-plus-28 (HardenedApp judges cdk8s-plus objects too).
+    'cdk8s-cli@2.207.60', 'cdk8s-plus-28@^2.5.6', '@types/node@^20', '@types/picomatch@^4.0.3', 'fast-check@^4.11.0', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2'],
   bin: { 'cdk8s-hardened': 'lib/cli/main.js' },
   eslint: false,
   prettier: false,
@@ -75,6 +80,11 @@ const testCluster = project.addTask('test:cluster', {
 });
 testCluster.spawn(synth);
 testCluster.exec('node test/cluster/run.js', { receiveArgs: true });
+
+// src/imports/k8s.ts (the Kubernetes 1.28 types the constructs use) is generated with cdk8s-cli's importer from the
+// vendored definitions; test/imports/k8s.test.ts fails when it is not current. See src/imports/README.md.
+const importK8s = project.addTask('import-k8s', { description: 'Regenerate src/imports/k8s.ts from the vendored 1.28 definitions' });
+importK8s.exec('node src/imports/tools/import-k8s.js');
 
 // docs/rules.md is generated from the rule catalogue; a test fails when it is not current.
 const docs = project.addTask('docs', { description: 'Regenerate docs/rules.md from the rule catalogue' });

@@ -1,5 +1,5 @@
 /**
- * Start-up cost: `check`, `rules` and `admission` must not load cdk8s or cdk8s-plus-28 (about 100 ms of module
+ * Start-up cost: `check`, `rules` and `admission` must not load cdk8s or the generated Kubernetes types (src/imports/k8s, about 100 ms of module
  * loading on every CI run). Only `synth` needs them, and loads them on demand. Here any load of them throws.
  */
 import { join } from 'path';
@@ -19,7 +19,7 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
   let stderr = '';
   await jest.isolateModulesAsync(async () => {
     jest.doMock('cdk8s', refuse('cdk8s'));
-    jest.doMock('cdk8s-plus-28', refuse('cdk8s-plus-28'));
+    jest.doMock('../../src/imports/k8s', refuse('src/imports/k8s'));
     const { runCli } = await import('../../src/cli/program');
     const io: CliIo = {
       stdout: (s) => { stdout += s; },
@@ -35,7 +35,7 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
 
 afterEach(() => {
   jest.dontMock('cdk8s');
-  jest.dontMock('cdk8s-plus-28');
+  jest.dontMock('../../src/imports/k8s');
 });
 
 test.each([
