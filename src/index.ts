@@ -21,3 +21,4 @@ export * from './synth';
 export * from './admission';
 export * from './schema';
 export * from './output';
+export * from './plugin';
