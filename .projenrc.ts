@@ -11,7 +11,7 @@ const project = new typescript.TypeScriptProject({
   typescriptVersion: '~5.9.3',
   // cdk8s and constructs are the user's: one copy in their project, or `App is not assignable to App` (see
   // test/packaging/compat.test.ts for the oldest and newest versions proven to work).
-  peerDeps: ['cdk8s@^2.68.0', 'constructs@^10.3.0'],
+  peerDeps: ['cdk8s@^2.68.0', 'constructs@^10.3.0', 'projen@>=0.103.0 <1'],
   peerDependencyOptions: { pinnedDevDependency: false },
   deps: [
     'yaml@^2.9.1',
@@ -35,7 +35,11 @@ const project = new typescript.TypeScriptProject({
   pullRequestTemplate: false,
   sampleCode: false,
   package: false,
-  licensed: false,
+  // Publish-ready (issue 16): Apache-2.0 as cdk8s, with the standard licence text projen writes to LICENSE.
+  license: 'Apache-2.0',
+  copyrightOwner: 'The cdk8s-hardened authors',
+  repository: 'https://github.com/cdk8s-hardened/cdk8s-hardened.git',
+  keywords: ['cdk8s', 'kubernetes', 'k8s', 'security', 'pod-security-standards', 'policy', 'gitops', 'validating-admission-policy', 'cdk8s-plugin', 'projen'],
   jestOptions: {
     jestVersion: '^30',
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -50,8 +54,26 @@ const project = new typescript.TypeScriptProject({
   gitignore: ['/dist/', '/.bench/', '/.scratch/'],
 });
 
+project.package.addVersion('0.1.0');
+// projen is needed only by `cdk8s-hardened/projen` (the HardenedSynth component), in projects that already have it.
+project.package.addField('peerDependenciesMeta', { projen: { optional: true } });
+// The entry points: the library, the cdk8s-cli plugin, the projen component. The bin is a path, not an export.
+const entry = (dir: string) => ({ types: `./lib/${dir}index.d.ts`, default: `./lib/${dir}index.js` });
+project.package.addField('exports', {
+  '.': entry(''),
+  './plugin': entry('plugin/'),
+  './projen': entry('projen/'),
+  './package.json': './package.json',
+});
+// What the tarball holds (test/packaging/tarball.test.ts pins it): the compiled library with its declarations, the
+// data it reads at run time (lib/schema/data: the 1.28 definitions, with their licence), README, LICENSE and docs.
+// Not: sources maps, src/, test/, examples/ (they import ../../src), bench/, .ci/, projen files.
+project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/**/*.json', 'lib/**/LICENSE', 'lib/**/README.md', 'docs/*.md']);
+
 // The built-in kinds' schema validators are precompiled into lib/schema/builtin-validators.js (start-up time).
 project.compileTask.exec('node lib/schema/precompile.js');
+// The vendored definitions' licence and provenance travel with the copy tsc makes of them (and so with the tarball).
+project.compileTask.exec('cp src/schema/data/kubernetes-1.28/LICENSE src/schema/data/kubernetes-1.28/README.md lib/schema/data/kubernetes-1.28/');
 
 // `npm test` compiles first: the CLI tests run the real binary from lib/.
 project.testTask.prependSpawn(project.compileTask);
