@@ -11,7 +11,7 @@ const project = new typescript.TypeScriptProject({
   typescriptVersion: '~5.9.3',
   // cdk8s and constructs are the user's: one copy in their project, or `App is not assignable to App` (see
   // test/packaging/compat.test.ts for the oldest and newest versions proven to work).
-  peerDeps: ['cdk8s@^2.68.0', 'constructs@^10.3.0', 'projen@>=0.103.0 <1'],
+  peerDeps: ['cdk8s@^2.7.75', 'constructs@^10.0.0', 'projen@>=0.103.0 <1'],
   peerDependencyOptions: { pinnedDevDependency: false },
   deps: [
     'yaml@^2.9.1',
