@@ -204,6 +204,11 @@ export class CdkHardenedValidation {
       }
       manifests.push(...parseManifests(decodeManifestBytes(bytes, shown), shown));
     }
+    if (manifests.length === 0) {
+      // Fail closed, as `check` does without --allow-empty: an app that synthesized nothing most often failed silently.
+      const files = context.manifests.filter((f) => basename(f) !== CONSTRUCT_METADATA_FILE);
+      throw new InputError(`${files.length ? files.map((f) => relative(process.cwd(), f) || f).join(', ') : 'cdk8s synth'}: no Kubernetes objects to judge`);
+    }
     const { findings } = evaluateRun(manifests, rules, {
       exemptions: exemptionSuppressions(config),
       suppressionPolicy: suppressionPolicy(config, new Date()),
@@ -253,6 +258,7 @@ export class CdkHardenedValidation {
       objects: String(manifests.length),
       errors: count('error'),
       warnings: count('warning'),
+      info: String(findings.filter((f) => !f.suppressed && f.severity === 'info').length),
       suppressed: String(findings.filter((f) => f.suppressed).length),
       ...(config ? { config: config.file } : {}),
     });

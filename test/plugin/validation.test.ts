@@ -125,6 +125,14 @@ test.each([
   expect(ctx.violations[0].recommendation).toContain(message);
 });
 
+test('no object at all fails closed (an app that synthesized nothing), and construct-metadata.json does not count', async () => {
+  const ctx = context({ 'construct-metadata.json': '{"version":"1.0.0","resources":{}}', 'empty.k8s.yaml': '' });
+  await new CdkHardenedValidation({ config: false }).validate(ctx);
+  expect(ctx.status).toBe('failure');
+  expect(ctx.violations[0].ruleName).toBe('cdk8s-hardened-input');
+  expect(ctx.violations[0].recommendation).toMatch(/empty\.k8s\.yaml: no Kubernetes objects to judge$/);
+});
+
 test('a manifest it cannot read as kubectl does fails the report with one line naming the file', async () => {
   const ctx = context({ 'bad.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c\n' });
   await new CdkHardenedValidation({ config: false }).validate(ctx);
