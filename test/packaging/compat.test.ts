@@ -112,7 +112,8 @@ test.each([
   expect(out.objects).toEqual(expect.arrayContaining(['Namespace/shop', 'NetworkPolicy/default-deny', 'Deployment/api', 'Pod/once', 'ServiceAccount/api']));
   expect(out.escapeHatch).toBe('Deployment/api');
   expect(out.plugin).toBe('function');
-  const check = run(process.execPath, [join(project, 'node_modules', 'cdk8s-hardened', 'lib', 'cli', 'main.js'), 'check', '--format', 'json', 'dist'], project);
+  // The bin npm linked from the tarball's package.json.
+  const check = run(join(project, 'node_modules', '.bin', 'cdk8s-hardened'), ['check', '--format', 'json', 'dist'], project);
   expect(check.stderr).toBe('');
   expect(JSON.parse(check.stdout).summary).toMatchObject({ passed: true, errors: 0 });
   expect(check.status).toBe(0);
