@@ -9,10 +9,11 @@ const project = new typescript.TypeScriptProject({
   packageManager: javascript.NodePackageManager.NPM,
   minNodeVersion: '20.0.0',
   typescriptVersion: '~5.9.3',
+  // cdk8s and constructs are the user's: one copy in their project, or `App is not assignable to App` (see
+  // test/packaging/compat.test.ts for the oldest and newest versions proven to work).
+  peerDeps: ['cdk8s@^2.7.75', 'constructs@^10.0.0', 'projen@>=0.103.0 <1'],
+  peerDependencyOptions: { pinnedDevDependency: false },
   deps: [
-    'cdk8s@^2.70.106',
-    'cdk8s-plus-28@^2.5.6',
-    'constructs@^10.8.1',
     'yaml@^2.9.1',
     'js-yaml@^5.5.0',
     'ajv@^8.20.0',
@@ -20,7 +21,11 @@ const project = new typescript.TypeScriptProject({
     'dockerfile-ast@^0.7.1',
     'picomatch@^4.0.3',
   ],
-  devDeps: ['@types/node@^20', '@actions/workflow-parser@^0.3.61', '@types/picomatch@^4.0.3', 'fast-check@^4.11.0', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2'],
+  devDeps: [
+    'cdk8s@^2.70.106', 'constructs@^10.8.1',
+    // Tests only: the real cdk8s-cli (the validation plugin's end-to-end test; its importer generates src/imports/k8s.ts)
+    // and cdk8s-plus-28 (HardenedApp judges cdk8s-plus objects too).
+    'cdk8s-cli@2.207.60', 'cdk8s-plus-28@^2.5.6', '@types/node@^20', '@actions/workflow-parser@^0.3.61', '@types/picomatch@^4.0.3', 'fast-check@^4.11.0', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2'],
   bin: { 'cdk8s-hardened': 'lib/cli/main.js' },
   eslint: false,
   prettier: false,
@@ -30,7 +35,11 @@ const project = new typescript.TypeScriptProject({
   pullRequestTemplate: false,
   sampleCode: false,
   package: false,
-  licensed: false,
+  // Publish-ready (issue 16): Apache-2.0 as cdk8s, with the standard licence text projen writes to LICENSE.
+  license: 'Apache-2.0',
+  copyrightOwner: 'The cdk8s-hardened authors',
+  repository: 'https://github.com/cdk8s-hardened/cdk8s-hardened.git',
+  keywords: ['cdk8s', 'kubernetes', 'k8s', 'security', 'pod-security-standards', 'policy', 'gitops', 'validating-admission-policy', 'cdk8s-plugin', 'projen'],
   jestOptions: {
     jestVersion: '^30',
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -45,8 +54,26 @@ const project = new typescript.TypeScriptProject({
   gitignore: ['/dist/', '/.bench/', '/.scratch/'],
 });
 
+project.package.addVersion('0.1.0');
+// projen is needed only by `cdk8s-hardened/projen` (the HardenedSynth component), in projects that already have it.
+project.package.addField('peerDependenciesMeta', { projen: { optional: true } });
+// The entry points: the library, the cdk8s-cli plugin, the projen component. The bin is a path, not an export.
+const entry = (dir: string) => ({ types: `./lib/${dir}index.d.ts`, default: `./lib/${dir}index.js` });
+project.package.addField('exports', {
+  '.': entry(''),
+  './plugin': entry('plugin/'),
+  './projen': entry('projen/'),
+  './package.json': './package.json',
+});
+// What the tarball holds (test/packaging/tarball.test.ts pins it): the compiled library with its declarations, the
+// data it reads at run time (lib/schema/data: the 1.28 definitions, with their licence), README, LICENSE and docs.
+// Not: sources maps, src/, test/, examples/ (they import ../../src), bench/, .ci/, projen files.
+project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/**/*.json', 'lib/**/LICENSE', 'lib/**/README.md', 'docs/*.md']);
+
 // The built-in kinds' schema validators are precompiled into lib/schema/builtin-validators.js (start-up time).
 project.compileTask.exec('node lib/schema/precompile.js');
+// The vendored definitions' licence and provenance travel with the copy tsc makes of them (and so with the tarball).
+project.compileTask.exec('cp src/schema/data/kubernetes-1.28/LICENSE src/schema/data/kubernetes-1.28/README.md lib/schema/data/kubernetes-1.28/');
 
 // `npm test` compiles first: the CLI tests run the real binary from lib/.
 project.testTask.prependSpawn(project.compileTask);
@@ -75,6 +102,11 @@ const testCluster = project.addTask('test:cluster', {
 });
 testCluster.spawn(synth);
 testCluster.exec('node test/cluster/run.js', { receiveArgs: true });
+
+// src/imports/k8s.ts (the Kubernetes 1.28 types the constructs use) is generated with cdk8s-cli's importer from the
+// vendored definitions; test/imports/k8s.test.ts fails when it is not current. See src/imports/README.md.
+const importK8s = project.addTask('import-k8s', { description: 'Regenerate src/imports/k8s.ts from the vendored 1.28 definitions' });
+importK8s.exec('node src/imports/tools/import-k8s.js');
 
 // docs/rules.md is generated from the rule catalogue; a test fails when it is not current.
 const docs = project.addTask('docs', { description: 'Regenerate docs/rules.md from the rule catalogue' });

@@ -1,7 +1,7 @@
 /**
- * Start-up cost: `check`, `rules` and `admission` must not load cdk8s or cdk8s-plus-28 (about 100 ms of module
- * loading on every CI run). Only `synth` needs them, and loads them on demand. Nor does `check` load dockerfile-ast
- * unless it reads a Dockerfile. Here any load of them throws.
+ * Start-up cost: `check`, `rules` and `admission` must not load cdk8s or the generated Kubernetes types
+ * (src/imports/k8s): only `synth` needs them, and loads them on demand. Nor does `check` load dockerfile-ast unless
+ * it reads a Dockerfile. Here any load of them throws.
  */
 import { join } from 'path';
 import type { CliIo } from '../../src/cli/program';
@@ -20,7 +20,7 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
   let stderr = '';
   await jest.isolateModulesAsync(async () => {
     jest.doMock('cdk8s', refuse('cdk8s'));
-    jest.doMock('cdk8s-plus-28', refuse('cdk8s-plus-28'));
+    jest.doMock('../../src/imports/k8s', refuse('src/imports/k8s'));
     jest.doMock('dockerfile-ast', refuse('dockerfile-ast'));
     const { runCli } = await import('../../src/cli/program');
     const io: CliIo = {
@@ -37,7 +37,7 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
 
 afterEach(() => {
   jest.dontMock('cdk8s');
-  jest.dontMock('cdk8s-plus-28');
+  jest.dontMock('../../src/imports/k8s');
   jest.dontMock('dockerfile-ast');
 });
 
