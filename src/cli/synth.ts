@@ -116,6 +116,17 @@ function resolveTsNode(searchDirs: readonly string[], transpileOnly: boolean): s
   return undefined;
 }
 
+/** The version of the TypeScript that ts-node would load for a project in `searchDirs` (undefined: none found). */
+function typescriptVersion(searchDirs: readonly string[]): string | undefined {
+  try {
+    const pkg = require.resolve('typescript/package.json', { paths: [...searchDirs] });
+    const version: unknown = JSON.parse(readFileSync(pkg, 'utf8')).version;
+    return typeof version === 'string' ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** How a TypeScript app is run. */
 interface TsOptions {
   /** ts-node's tsconfig (`-P`). */
@@ -142,6 +153,12 @@ function scriptLaunch(script: string, cwd: string, display: string, ts: TsOption
   if (!register) {
     // ts-node 10 does not work with TypeScript 7 (the native compiler has no JavaScript API): pin TypeScript 5.
     throw new UsageError(`${display}: running a TypeScript app needs ts-node: npm install --save-dev ts-node@10 typescript@5, or compile the app and pass its .js file`);
+  }
+  const tsVersion = typescriptVersion([cwd, dirname(script)]);
+  const major = tsVersion === undefined ? undefined : Number(/^(\d+)\./.exec(tsVersion)?.[1]);
+  if (major !== undefined && major >= 7) {
+    throw new UsageError(`${display}: ts-node cannot run TypeScript ${tsVersion} (TypeScript 7 has no JavaScript compiler API): `
+      + 'npm install --save-dev typescript@5, or compile the app and pass its .js file');
   }
   const tsProject = ts.project;
   // With no tsconfig.json, ts-node 10 falls back to @tsconfig/node16 (module node16), which TypeScript 5

@@ -92,6 +92,13 @@ describe('synth judges and writes every object of the construct tree', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  test('an ES module app is recorded as well', async () => {
+    const out = join(tmp.dir(), 'dist');
+    const result = await synth({ entry: 'esm-app/main.mjs', out, profile: 'schema' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`wrote 1 object in 1 folder (esm) to ${out}\n`);
+  });
+
   test('two objects of one identity: exit 2, one line naming both construct paths, nothing written', async () => {
     const out = join(tmp.dir(), 'dist');
     const result = await synth({ entry: 'collision-app/main.js', out, profile: 'pss-restricted' });
@@ -120,6 +127,16 @@ describe('TypeScript apps are type-checked', () => {
     const result = await synth({ entry: 'typo-app/main.ts', out, transpileOnly: true, profile: 'schema' });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^PASS 1 object checked/m);
+  });
+
+  test('a project on TypeScript 7, which ts-node cannot load: exit 2 and the pin to TypeScript 5', async () => {
+    const project = tmp.dir();
+    mkdirSync(join(project, 'node_modules', 'typescript'), { recursive: true });
+    writeFileSync(join(project, 'node_modules', 'typescript', 'package.json'), '{"name": "typescript", "version": "7.0.0"}\n');
+    writeFileSync(join(project, 'main.ts'), 'export {};\n');
+    const result = await synth({ cwd: project, out: join(project, 'dist') });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'cdk8s-hardened synth: main.ts: ts-node cannot run TypeScript 7.0.0 (TypeScript 7 has no JavaScript '
+      + 'compiler API): npm install --save-dev typescript@5, or compile the app and pass its .js file\n' });
   });
 
   test('a cdk8s.yaml app command with ts-node -T keeps its own choice', async () => {
