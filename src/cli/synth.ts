@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { dirname, extname, join, relative, resolve, sep } from 'path';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../input/parse';
-import { checkReplaceable, OutputError, recoverInterruptedReplace } from '../output/atomic';
+import { acquireOutputLock, checkReplaceable, OutputError, recoverInterruptedReplace } from '../output/atomic';
 import { GitOpsGroup, GitOpsLayout, writeGitOpsTree } from '../output/tree';
 import { CONFIG_ENV, configuredRules, exemptionSuppressions, suppressionPolicy } from '../config/config';
 import { LoadedConfig } from '../input/config-file';
@@ -453,7 +453,10 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
   const unchanged = `nothing written to ${out}`;
 
   let work: string | undefined;
+  let release: (() => void) | undefined;
   try {
+    // One run at a time per output folder, from recovery to the last rename.
+    release = acquireOutputLock(outDir, out);
     // A run killed while it replaced the tree is finished (or undone) first, and the tree must be ours to replace.
     for (const line of recoverInterruptedReplace(outDir)) {
       io.stderr(`cdk8s-hardened synth: ${out}: ${line}\n`);
@@ -547,6 +550,7 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
     }
     throw error;
   } finally {
+    release?.();
     if (work !== undefined) {
       rmSync(work, { recursive: true, force: true });
     }

@@ -124,6 +124,79 @@ export function checkReplaceable(outDir: string, shown: string = outDir): void {
   }
 }
 
+/** Locks this process holds, by output folder: how many times (replaceDirAtomically inside a synth that holds it). */
+const HELD = new Map<string, number>();
+
+function lockFile(target: string): string {
+  return join(dirname(target), `.${basename(target)}.lock`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the lock of `outDir` (`.<name>.lock` beside it, holding our pid), so that two runs never replace, or
+ * recover, one output at once: a second run is refused with one line while the first is alive. A lock whose
+ * process is gone (killed) is taken over. Re-entrant within one process. Returns the release function.
+ */
+export function acquireOutputLock(outDir: string, shown: string = outDir): () => void {
+  const target = resolve(outDir);
+  if (dirname(target) === target) {
+    throw new OutputError(`${shown}: cannot write the output to the root of the filesystem; choose a folder such as dist`);
+  }
+  if (!existsSync(dirname(target))) {
+    // Nothing to guard yet (no output, no leftovers); replaceDirAtomically locks once it has made the folder.
+    return () => undefined;
+  }
+  const held = HELD.get(target) ?? 0;
+  if (held === 0) {
+    const file = lockFile(target);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
+          throw new OutputError(`${shown}: cannot lock the output (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); `
+            + `if no other cdk8s-hardened synth is running, remove ${basename(file)}`);
+        }
+        let owner = NaN;
+        try {
+          owner = Number(readFileSync(file, 'utf8').trim());
+        } catch {
+          // Removed meanwhile: try again.
+        }
+        if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+          throw new OutputError(`${shown}: another cdk8s-hardened synth (pid ${owner}) is writing this output; wait for it to finish`);
+        }
+        // Its process is gone: the lock is stale.
+        rmSync(file, { force: true });
+      }
+    }
+  }
+  HELD.set(target, held + 1);
+  let released = false;
+  return () => {
+    if (released) {
+      return;
+    }
+    released = true;
+    const left = (HELD.get(target) ?? 1) - 1;
+    if (left === 0) {
+      HELD.delete(target);
+      rmSync(lockFile(target), { force: true });
+    } else {
+      HELD.set(target, left);
+    }
+  };
+}
+
 /** The leftovers of interrupted replacements of `target`: `.<name>.tmp-*` (new trees) and `.<name>.old-*` (previous ones). */
 function leftovers(target: string): Array<{ path: string; kind: 'tmp' | 'old' }> {
   const name = basename(target);
@@ -205,12 +278,22 @@ export function recoverInterruptedReplace(outDir: string): string[] {
  * Refuses to replace an existing `outDir` that this tool did not write (see {@link checkReplaceable}).
  */
 export function replaceDirAtomically(outDir: string, fill: (dir: string) => void): void {
+  checkReplaceable(outDir);
+  mkdirSync(dirname(resolve(outDir)), { recursive: true });
+  const release = acquireOutputLock(outDir);
+  try {
+    replaceLocked(outDir, fill);
+  } finally {
+    release();
+  }
+}
+
+function replaceLocked(outDir: string, fill: (dir: string) => void): void {
   const target = resolve(outDir);
   recoverInterruptedReplace(target);
   checkReplaceable(target, outDir);
   const had = exists(target, outDir);
 
-  mkdirSync(dirname(target), { recursive: true });
   const fresh = uniqueSibling(target, 'tmp');
   // mkdirSync (not mkdtemp) so the folder gets the usual permissions (0777 less the umask), not 0700.
   mkdirSync(fresh);

@@ -236,6 +236,17 @@ describe('output folder and report options', () => {
     expect((await cli(['synth', OK, '--format', 'yaml'], { cwd: base })).code).toBe(2);
   });
 
+  test('one run at a time per output folder: a live lock refuses (exit 2), a stale one (its process gone) is taken over', async () => {
+    const base = tmp.dir();
+    writeFileSync(join(base, '.dist.lock'), `${process.ppid}\n`);
+    const busy = await synth({ entry: OK, cwd: base, out: 'dist', profile: 'pss-restricted' });
+    expect(busy).toEqual({ code: 2, stdout: '', stderr: `cdk8s-hardened synth: dist: another cdk8s-hardened synth (pid ${process.ppid}) is writing this output; `
+      + 'wait for it to finish; nothing written to dist\n' });
+    writeFileSync(join(base, '.dist.lock'), '2147483646\n');
+    expect((await synth({ entry: OK, cwd: base, out: 'dist', profile: 'pss-restricted' })).code).toBe(0);
+    expect(readdirSync(base)).toEqual(['dist']);
+  });
+
   test('--out on a folder of hand-written YAML: refused before the app runs, exit 2, nothing deleted', async () => {
     const base = tmp.dir();
     mkdirSync(join(base, 'manifests'));
