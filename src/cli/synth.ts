@@ -488,6 +488,18 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
         };
         if (!report.summary.passed) {
           emitReport(report, [], options, cwd, io);
+          // Validation errors of the app's other constructs (HardenedSynthError lists them after the report).
+          const lines = run.stderr.replace(/\r/g, '').split('\n');
+          const others = lines.indexOf('other validation errors:');
+          if (others >= 0) {
+            io.stderr(`cdk8s-hardened synth: the app ${launch.display}: other validation errors:\n`);
+            for (const line of lines.slice(others + 1)) {
+              if (!/^ {2}\[/.test(line)) {
+                break;
+              }
+              io.stderr(`${line.trimEnd()}\n`);
+            }
+          }
           io.stderr(`cdk8s-hardened synth: the app ${launch.display} failed validation: ${plural(failingCount(report), 'error')} found; ${unchanged} `
             + '(its previous contents are unchanged)\n');
           return SYNTH_FINDINGS;

@@ -172,6 +172,18 @@ describe('the app\'s own refusals', () => {
     expect(readdirSync(base)).toEqual([]);
   });
 
+  test('other validation errors of a refused HardenedApp follow its report', async () => {
+    process.env.FIXTURE_OTHER_VALIDATION = '1';
+    try {
+      const result = await synth({ entry: 'grouped-app/main.ts', out: join(tmp.dir(), 'dist'), transpileOnly: true });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('error pss-baseline-privileged');
+      expect(result.stderr).toMatch(/^cdk8s-hardened synth: the app grouped-app\/main\.ts: other validation errors:\n {2}\[frontend\] the chart is incomplete\n/m);
+    } finally {
+      delete process.env.FIXTURE_OTHER_VALIDATION;
+    }
+  });
+
   test('the same report in the other formats and in a report file', async () => {
     const base = tmp.dir();
     const result = await synth({ entry: 'grouped-app/main.ts', out: join(base, 'dist'), transpileOnly: true, format: 'sarif', report: join(base, 'r.sarif') });
