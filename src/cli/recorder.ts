@@ -16,6 +16,8 @@ export interface RecordedApp {
   /** Whether `app.synth()` returned (false: it threw; `report` then says why when the app is hardened). */
   readonly ok: boolean;
   readonly charts: readonly RecordedChart[];
+  /** Where the App itself wrote its YAML (`App({ outdir })`, else CDK8S_OUTDIR). */
+  readonly outdir?: string;
   /** The judgement of the app's own HardenedApp / hardenApp guard, when it has one. */
   readonly report?: RecordedReport;
 }
@@ -81,6 +83,9 @@ function recorderMain(nodeRequire: (id: string) => any, recordFile: string): voi
       }
     }
     const entry: Record<string, unknown> = { ok, charts };
+    if (typeof app.outdir === 'string') {
+      entry.outdir = app.outdir;
+    }
     if (app[REPORT] !== undefined) {
       entry.report = app[REPORT];
     }

@@ -522,6 +522,12 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
       return validation || insecure ? SYNTH_FINDINGS : SYNTH_BAD_INPUT;
     }
 
+    for (const app of record?.apps ?? []) {
+      if (app.ok && typeof app.outdir === 'string' && resolve(launch.cwd, app.outdir) !== appOut) {
+        io.stderr(`cdk8s-hardened synth: note: the app sets App({ outdir }), so cdk8s also wrote its own YAML to ${app.outdir}; `
+          + `${out} gets the construct tree all the same (drop outdir to write only there)\n`);
+      }
+    }
     const groups = record ? groupsFromRecord(record) : [];
     const manifests = groups.flatMap((g) => g.objects);
     if (manifests.length === 0) {
