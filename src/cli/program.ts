@@ -137,15 +137,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program.command('synth')
     .description('run a cdk8s app, judge every object it synthesizes and write a GitOps tree (nothing on failure)')
     .argument('[app-entry]', 'the app: a .ts/.js file or a project folder (default: cdk8s.yaml app, main.ts, src/main.ts, lib/main.js)')
-    .option('--out <dir>', 'output folder, replaced atomically', 'dist')
+    .option('-o, --output <dir>', 'output folder of the GitOps tree, replaced atomically and only if this tool wrote it (default: cdk8s.yaml output, else dist)')
+    .option('--out <dir>', 'the same as --output')
     .addOption(profileOption('rule pack (default: the configuration\'s, else hardened)'))
     .option('--config <file>', `the configuration file (default: ${CONFIG_FILE_NAME} in the working directory or the nearest folder above)`)
-    .action(async (entry: string | undefined, opts: { out: string; profile?: Profile; config?: string }) => {
+    .addOption(new Option('--format <format>', 'report format').choices(CHECK_FORMATS).default('text'))
+    .option('--report <file>', 'write the report to this file (atomically) instead of stdout')
+    .option('--transpile-only', 'run a TypeScript app without type checking (by default a type error, such as a misspelt prop, fails synth)')
+    .action(async (entry: string | undefined, opts: {
+      output?: string; out?: string; profile?: Profile; config?: string; format: CheckFormat; report?: string; transpileOnly?: boolean;
+    }) => {
+      if (opts.output !== undefined && opts.out !== undefined && opts.output !== opts.out) {
+        throw new UsageError(`synth: --output ${opts.output} and --out ${opts.out} name different folders; give one`);
+      }
       const cwd = io.cwd ?? process.cwd();
       const config = loadConfig({ file: opts.config, cwd });
       // Loaded on demand: synth needs cdk8s, which check, rules and admission do not (start-up time).
       const { runSynth } = await import('./synth');
-      exitCode = await runSynth({ entry, out: opts.out, profile: opts.profile, config, cwd, now: (io.now ?? (() => new Date()))() }, io);
+      exitCode = await runSynth({
+        entry, out: opts.output ?? opts.out, profile: opts.profile, config, cwd, now: (io.now ?? (() => new Date()))(),
+        format: opts.format, report: opts.report, transpileOnly: opts.transpileOnly,
+      }, io);
     });
 
   program.command('admission')

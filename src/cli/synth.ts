@@ -1,19 +1,21 @@
 import { spawn } from 'child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { dirname, extname, join, resolve, sep } from 'path';
+import { dirname, extname, join, relative, resolve, sep } from 'path';
 import { parse as parseYaml } from 'yaml';
-import { InputError, parseManifests } from '../input/parse';
-import { OutputError } from '../output/atomic';
+import { InputError } from '../input/parse';
+import { acquireOutputLock, checkReplaceable, OutputError, recoverInterruptedReplace } from '../output/atomic';
 import { GitOpsGroup, GitOpsLayout, writeGitOpsTree } from '../output/tree';
 import { CONFIG_ENV, configuredRules, exemptionSuppressions, suppressionPolicy } from '../config/config';
 import { LoadedConfig } from '../input/config-file';
 import { evaluateRun } from '../policy/engine';
-import { field, objectField, stringField } from '../policy/json';
+import { field } from '../policy/json';
 import { rulesForProfile } from '../policy/packs';
-import { Manifest, Profile } from '../policy/rule';
-import { summarize } from '../report/summary';
+import { Manifest, Profile, Rule } from '../policy/rule';
+import { checkedObjects, Report, summarize } from '../report/summary';
 import { formatText } from '../report/text';
+import { CheckFormat, OutputFileError, renderReport, useColor, writeFileAtomically } from './check';
+import { parseRecord, RecordError, recorderSource, SynthRecord } from './recorder';
 
 /** What `synth` writes to: the CLI's streams (a subset of the CLI's io, so tests can capture it). */
 export interface SynthIo {
@@ -28,8 +30,18 @@ export interface SynthOptions {
    * @default the `app` command of ./cdk8s.yaml, else main.ts, src/main.ts, lib/main.js or main.js
    */
   readonly entry?: string;
-  /** The output folder of the GitOps tree; replaced as a whole on success. */
-  readonly out: string;
+  /**
+   * The output folder of the GitOps tree; replaced as a whole on success, and only when this tool wrote it (its
+   * marker file) or it is empty.
+   * @default the `output` of the cdk8s.yaml that names the app (relative to its folder), else 'dist'
+   */
+  readonly out?: string;
+  /** @default 'text' */
+  readonly format?: CheckFormat;
+  /** Write the report to this file (atomically) instead of stdout, and a one-line summary to stderr. */
+  readonly report?: string;
+  /** Run a TypeScript app without type checking (ts-node's transpile-only mode). @default false: type errors fail synth */
+  readonly transpileOnly?: boolean;
   /** @default 'hardened' */
   readonly profile?: Profile;
   /** @default 'chart' (one folder per chart) */
@@ -61,7 +73,7 @@ const JS_EXTENSIONS = ['.js', '.cjs', '.mjs'];
 const TS_EXTENSIONS = ['.ts', '.cts'];
 /** Runners of a cdk8s.yaml `app` command that we replace by running the script ourselves. */
 const RUNNERS = [['npx', 'ts-node'], ['npx', 'ts-node-script'], ['ts-node'], ['ts-node-script'], ['node']];
-const RUNNER_FLAGS = new Set(['-T', '--transpile-only', '--files']);
+const TRANSPILE_ONLY_FLAGS = new Set(['-T', '--transpile-only']);
 /** At most this many lines of a failing app's error are shown. */
 const MAX_ERROR_LINES = 60;
 /** Output of the app kept in memory (the tail beyond is dropped). */
@@ -71,6 +83,8 @@ class UsageError extends Error {}
 
 /** How to run the app. */
 interface Launch {
+  /** The output folder the project's cdk8s.yaml names (absolute), if any. */
+  readonly output?: string;
   readonly command: string;
   readonly args: readonly string[];
   readonly cwd: string;
@@ -91,10 +105,10 @@ function findUp(start: string, file: string): string | undefined {
   }
 }
 
-function resolveTsNode(searchDirs: readonly string[]): string | undefined {
+function resolveTsNode(searchDirs: readonly string[], transpileOnly: boolean): string | undefined {
   for (const paths of [searchDirs, undefined]) {
     try {
-      return require.resolve('ts-node/register/transpile-only', paths ? { paths: [...paths] } : undefined);
+      return require.resolve(transpileOnly ? 'ts-node/register/transpile-only' : 'ts-node/register', paths ? { paths: [...paths] } : undefined);
     } catch {
       // Try the next place.
     }
@@ -102,8 +116,32 @@ function resolveTsNode(searchDirs: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** The launch of a script file: `node` for JavaScript, `node -r ts-node/register/transpile-only` for TypeScript. */
-function scriptLaunch(script: string, cwd: string, display: string, tsProject?: string): Launch {
+/** The version of the TypeScript that ts-node would load for a project in `searchDirs` (undefined: none found). */
+function typescriptVersion(searchDirs: readonly string[]): string | undefined {
+  try {
+    const pkg = require.resolve('typescript/package.json', { paths: [...searchDirs] });
+    const version: unknown = JSON.parse(readFileSync(pkg, 'utf8')).version;
+    return typeof version === 'string' ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How a TypeScript app is run. */
+interface TsOptions {
+  /** ts-node's tsconfig (`-P`). */
+  readonly project?: string;
+  /** No type checking. */
+  readonly transpileOnly: boolean;
+  /** ts-node's `--files` (load the tsconfig's files, include and exclude). */
+  readonly files?: boolean;
+}
+
+/**
+ * The launch of a script file: `node` for JavaScript, `node -r ts-node/register` for TypeScript (type-checked, so a
+ * misspelt prop such as `replica` fails synth), or `ts-node/register/transpile-only` when asked.
+ */
+function scriptLaunch(script: string, cwd: string, display: string, ts: TsOptions): Launch {
   const ext = extname(script).toLowerCase();
   if (JS_EXTENSIONS.includes(ext)) {
     return { command: process.execPath, args: [script], cwd, shell: false, env: {}, display };
@@ -111,17 +149,26 @@ function scriptLaunch(script: string, cwd: string, display: string, tsProject?: 
   if (!TS_EXTENSIONS.includes(ext)) {
     throw new UsageError(`${display}: not a JavaScript or TypeScript file (expected .js, .cjs, .mjs, .ts or .cts)`);
   }
-  const register = resolveTsNode([cwd, dirname(script)]);
+  const register = resolveTsNode([cwd, dirname(script)], ts.transpileOnly);
   if (!register) {
-    throw new UsageError(`${display}: running a TypeScript app needs ts-node: npm install --save-dev ts-node typescript, or compile the app and pass its .js file`);
+    // ts-node 10 does not work with TypeScript 7 (the native compiler has no JavaScript API): pin TypeScript 5.
+    throw new UsageError(`${display}: running a TypeScript app needs ts-node: npm install --save-dev ts-node@10 typescript@5, or compile the app and pass its .js file`);
   }
+  const tsVersion = typescriptVersion([cwd, dirname(script)]);
+  const major = tsVersion === undefined ? undefined : Number(/^(\d+)\./.exec(tsVersion)?.[1]);
+  if (major !== undefined && major >= 7) {
+    throw new UsageError(`${display}: ts-node cannot run TypeScript ${tsVersion} (TypeScript 7 has no JavaScript compiler API): `
+      + 'npm install --save-dev typescript@5, or compile the app and pass its .js file');
+  }
+  const tsProject = ts.project;
   // With no tsconfig.json, ts-node 10 falls back to @tsconfig/node16 (module node16), which TypeScript 5
   // rejects without a matching moduleResolution; plain CommonJS is what a cdk8s app needs.
-  const env: Record<string, string> = tsProject !== undefined
+  const env: Record<string, string> = ts.files ? { TS_NODE_FILES: 'true' } : {};
+  Object.assign(env, tsProject !== undefined
     ? { TS_NODE_PROJECT: tsProject }
     : !findUp(cwd, 'tsconfig.json') && process.env.TS_NODE_COMPILER_OPTIONS === undefined && process.env.TS_NODE_PROJECT === undefined
       ? { TS_NODE_COMPILER_OPTIONS: JSON.stringify({ module: 'commonjs', moduleResolution: 'node' }) }
-      : {};
+      : {});
   return { command: process.execPath, args: ['-r', register, script], cwd, shell: false, env, display };
 }
 
@@ -129,19 +176,24 @@ function scriptLaunch(script: string, cwd: string, display: string, tsProject?: 
  * A cdk8s.yaml `app` command: run as a script when it is a plain `node x.js` or `[npx] ts-node [-T] [-P tsconfig] x.ts`
  * (faster than npx, and never installs anything), else as given, in a shell.
  */
-function appCommandLaunch(command: string, projectDir: string, shown: string): Launch {
+function appCommandLaunch(command: string, projectDir: string, shown: string, transpileOnly: boolean): Launch {
   const tokens = command.trim().split(/\s+/);
   const runner = RUNNERS.find((r) => r.every((t, i) => tokens[i] === t));
   if (runner) {
     const tsNode = runner[runner.length - 1] !== 'node';
     const rest = tokens.slice(runner.length);
     let project: string | undefined;
+    // The command's own -T is the user's choice, as `cdk8s synth` would honour it.
+    let noTypeCheck = transpileOnly;
+    let files = false;
     const scripts: string[] = [];
     let plain = true;
     for (let i = 0; i < rest.length; i++) {
       const t = rest[i];
-      if (tsNode && RUNNER_FLAGS.has(t)) {
-        continue;
+      if (tsNode && TRANSPILE_ONLY_FLAGS.has(t)) {
+        noTypeCheck = true;
+      } else if (tsNode && t === '--files') {
+        files = true;
       } else if (tsNode && (t === '-P' || t === '--project') && i + 1 < rest.length) {
         project = rest[++i];
       } else if (tsNode && t.startsWith('--project=')) {
@@ -158,39 +210,46 @@ function appCommandLaunch(command: string, projectDir: string, shown: string): L
       if (!existsSync(script)) {
         throw new UsageError(`${shown}: app "${command}" runs ${scripts[0]}, which does not exist (compile the app first?)`);
       }
-      return scriptLaunch(script, projectDir, scripts[0], project === undefined ? undefined : resolve(projectDir, project));
+      return scriptLaunch(script, projectDir, scripts[0], { project: project === undefined ? undefined : resolve(projectDir, project), transpileOnly: noTypeCheck, files });
     }
   }
   return { command, args: [], cwd: projectDir, shell: true, env: {}, display: command };
 }
 
-function projectLaunch(projectDir: string, where: string, shownDir: string): Launch {
+function projectLaunch(projectDir: string, where: string, shownDir: string, transpileOnly: boolean): Launch {
   const config = join(projectDir, 'cdk8s.yaml');
   const shown = join(shownDir, 'cdk8s.yaml');
   if (existsSync(config)) {
     let app: unknown;
+    let output: unknown;
     try {
-      app = field(parseYaml(readFileSync(config, 'utf8')), 'app');
+      const parsed: unknown = parseYaml(readFileSync(config, 'utf8'));
+      app = field(parsed, 'app');
+      output = field(parsed, 'output');
     } catch (error) {
       throw new UsageError(`${shown}: cannot be parsed (${(error as Error).message.split('\n')[0]})`);
     }
+    if (output !== undefined && (typeof output !== 'string' || output.trim() === '')) {
+      throw new UsageError(`${shown}: "output" must be a folder name (e.g. output: dist), not ${JSON.stringify(output)}`);
+    }
     if (typeof app === 'string' && app.trim() !== '') {
-      return appCommandLaunch(app, projectDir, shown);
+      const launch = appCommandLaunch(app, projectDir, shown, transpileOnly);
+      return output === undefined ? launch : { ...launch, output: resolve(projectDir, output as string) };
     }
     throw new UsageError(`${shown}: has no "app" command (e.g. app: node main.js); add one or pass APP_ENTRY`);
   }
   for (const candidate of DEFAULT_ENTRIES) {
     const script = join(projectDir, candidate);
     if (existsSync(script)) {
-      return scriptLaunch(script, projectDir, candidate);
+      return scriptLaunch(script, projectDir, candidate, { transpileOnly });
     }
   }
   throw new UsageError(`no cdk8s app found in ${where}: pass APP_ENTRY (e.g. main.ts), or add a cdk8s.yaml with app: or one of ${DEFAULT_ENTRIES.join(', ')}`);
 }
 
-function resolveLaunch(entry: string | undefined, cwd: string): Launch {
+function resolveLaunch(entry: string | undefined, cwd: string, transpileOnly: boolean): Launch {
   if (entry === undefined) {
-    return projectLaunch(cwd, 'the current folder', '.');
+    return projectLaunch(cwd, 'the current folder', '.', transpileOnly);
   }
   const path = resolve(cwd, entry);
   let stat;
@@ -199,7 +258,7 @@ function resolveLaunch(entry: string | undefined, cwd: string): Launch {
   } catch {
     throw new UsageError(`${entry}: no such file or folder`);
   }
-  return stat.isDirectory() ? projectLaunch(path, entry, entry) : scriptLaunch(path, cwd, entry);
+  return stat.isDirectory() ? projectLaunch(path, entry, entry, transpileOnly) : scriptLaunch(path, cwd, entry, { transpileOnly });
 }
 
 interface AppRun {
@@ -210,7 +269,13 @@ interface AppRun {
   readonly spawnError?: Error;
 }
 
-function runApp(launch: Launch, outdir: string): Promise<AppRun> {
+/** `--require FILE` as NODE_OPTIONS reads it (double quotes, backslash escapes), after the options already set. */
+function withRequire(nodeOptions: string | undefined, file: string): string {
+  const quoted = `"${file.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `${nodeOptions ? `${nodeOptions} ` : ''}--require ${quoted}`;
+}
+
+function runApp(launch: Launch, outdir: string, recorder: string): Promise<AppRun> {
   return new Promise((done) => {
     const child = spawn(launch.command, [...launch.args], {
       cwd: launch.cwd,
@@ -220,8 +285,9 @@ function runApp(launch: Launch, outdir: string): Promise<AppRun> {
         ...process.env,
         ...launch.env,
         CDK8S_OUTDIR: outdir,
-        CDK8S_RECORD_CONSTRUCT_METADATA: 'true',
         CDK8S_CHECK_UPGRADE: 'false',
+        // Every node the app command starts (a shell, npx, ts-node) loads the recorder of the construct tree.
+        NODE_OPTIONS: withRequire(launch.env.NODE_OPTIONS ?? process.env.NODE_OPTIONS, recorder),
       },
     });
     const out: Buffer[] = [];
@@ -294,130 +360,87 @@ export function isValidationFailure(stderr: string): boolean {
   return /Validation failed with the following errors/.test(stderr);
 }
 
-/** Every YAML file under `dir`, relative and `/`-separated, sorted. */
-function yamlFiles(dir: string, prefix = ''): string[] {
-  const out: string[] = [];
-  const entries = readdirSync(dir, { withFileTypes: true }).map((e) => e.name).sort();
-  for (const name of entries) {
-    const full = join(dir, name);
-    const rel = prefix ? `${prefix}/${name}` : name;
-    if (statSync(full).isDirectory()) {
-      out.push(...yamlFiles(full, rel));
-    } else if (/\.ya?ml$/i.test(name)) {
-      out.push(rel);
-    }
-  }
-  return out;
-}
-
-/** resource name -> construct path, from cdk8s's construct-metadata.json (absent or malformed: empty). */
-function constructPaths(dir: string): Map<string, string> {
-  const map = new Map<string, string>();
-  const file = join(dir, 'construct-metadata.json');
-  if (!existsSync(file)) {
-    return map;
-  }
-  try {
-    const resources = objectField(JSON.parse(readFileSync(file, 'utf8')), 'resources');
-    for (const [name, value] of Object.entries(resources ?? {})) {
-      const path = stringField(value, 'path');
-      if (path) {
-        map.set(name, path);
-      }
-    }
-  } catch {
-    // Construct paths only improve messages; without them findings still name the object.
-  }
-  return map;
-}
-
-function dnsLabel(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+/** True when a construct of this library refused its props (a HardeningError: an insecure or invalid request). */
+export function isConstructionRefusal(stderr: string): boolean {
+  return /^HardeningError: /m.test(stderr);
 }
 
 /**
- * The chart a synthesized file belongs to: `<chart>.k8s.yaml` (FILE_PER_CHART, the default; `0000-<chart>`
- * when charts depend on each other) or `<chart>/...` (FOLDER_PER_CHART_FILE_PER_RESOURCE). Undefined for
- * FILE_PER_RESOURCE files (`Kind.name.k8s.yaml`), whose chart comes from the construct path.
+ * The charts the app synthesized, from our record of its construct tree: one group per chart, named by its construct
+ * path (`web.v2`, `parent-child`; the tree makes folder names safe), each object with its construct path. Charts are
+ * in name order, or in cdk8s's dependency order when charts depend on each other (as cdk8s numbers its files then).
  */
-function chartOfFile(rel: string, indexed: boolean): string | undefined {
-  const parts = rel.split('/');
-  if (parts.length > 1) {
-    return parts[0];
-  }
-  let stem = parts[0].replace(/(?:\.k8s)?\.ya?ml$/i, '');
-  if (indexed) {
-    stem = stem.replace(/^\d{4}-/, '');
-  }
-  return stem.includes('.') ? undefined : stem;
+export function groupsFromRecord(record: SynthRecord): Array<GitOpsGroup & { readonly objects: Manifest[] }> {
+  const charts = record.apps.filter((a) => a.ok).flatMap((a) => a.charts);
+  const ordered = charts.some((c) => c.dependsOn.length > 0)
+    ? charts
+    : charts.map((c, i) => ({ c, i })).sort((a, b) => (a.c.path < b.c.path ? -1 : a.c.path > b.c.path ? 1 : a.i - b.i)).map(({ c }) => c);
+  return ordered.map((chart) => ({
+    name: chart.path.split('/').join('-'),
+    objects: chart.objects.map((o) => ({ object: o.json, origin: { constructPath: o.path } })),
+  }));
 }
 
-/** Reads what the app wrote into named groups of manifests, with construct paths where they are known. */
-function readSynthesized(dir: string): Array<GitOpsGroup & { readonly objects: Manifest[] }> {
-  const files = yamlFiles(dir);
-  const topLevel = files.filter((f) => !f.includes('/'));
-  const indexed = topLevel.length > 0 && topLevel.every((f) => /^\d{4}-/.test(f));
-  const paths = constructPaths(dir);
-
-  const parsed: Array<{ manifest: Manifest; group: string; name?: string }> = [];
-  for (const rel of files) {
-    for (const manifest of parseManifests(readFileSync(join(dir, rel), 'utf8'), rel)) {
-      const name = stringField(objectField(manifest.object, 'metadata'), 'name');
-      const path = name !== undefined ? paths.get(name) : undefined;
-      const group = chartOfFile(rel, indexed) ?? (path ? dnsLabel(path.split('/')[0]) : undefined) ?? 'app';
-      parsed.push({ manifest, group, name });
-    }
+/** Reads the record the app's recorder wrote (undefined: it wrote none, so no App of a cdk8s we could see ran synth()). */
+function readRecord(file: string): SynthRecord | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
-
-  // construct-metadata.json is keyed by name alone: a name used twice maps to one of the objects only, so
-  // it is used for an object when the name is unique in the app, or unique in the chart its path starts with.
-  const inApp = new Map<string, number>();
-  const inChart = new Map<string, number>();
-  for (const p of parsed) {
-    if (p.name !== undefined) {
-      inApp.set(p.name, (inApp.get(p.name) ?? 0) + 1);
-      inChart.set(`${p.group}\n${p.name}`, (inChart.get(`${p.group}\n${p.name}`) ?? 0) + 1);
-    }
-  }
-  const groups = new Map<string, Manifest[]>();
-  for (const p of parsed) {
-    let constructPath = p.name !== undefined ? paths.get(p.name) : undefined;
-    if (constructPath !== undefined && inApp.get(p.name!)! > 1) {
-      const chart = dnsLabel(constructPath.split('/')[0]);
-      if (!(p.group === chart || p.group.startsWith(`${chart}-`)) || inChart.get(`${p.group}\n${p.name}`)! > 1) {
-        constructPath = undefined;
-      }
-    }
-    // The synthesized file is temporary, so its line numbers would point nowhere: a finding names the
-    // construct path where it is known, else the chart's file name (`<chart>.k8s.yaml`), with the object.
-    const origin = constructPath !== undefined ? { constructPath } : { file: p.manifest.origin?.file };
-    const list = groups.get(p.group) ?? [];
-    list.push({ object: p.manifest.object, origin });
-    groups.set(p.group, list);
-  }
-  return [...groups.entries()].map(([name, objects]) => ({ name, objects }));
+  return parseRecord(text);
 }
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+
+/** The findings of a report that fail the run. */
+function failingCount(report: Report): number {
+  return report.summary.errors + (report.summary.failOn === 'warning' ? report.summary.warnings : 0);
+}
+
 /**
- * `cdk8s-hardened synth`: runs a cdk8s app with CDK8S_OUTDIR pointing at a temporary folder, reads the
- * manifests it wrote, judges them with the profile's rules, prints the report and, when nothing fails,
- * writes the GitOps tree to `out` atomically. Resolves to the exit code: 0 written, 1 error findings (ours
- * or the app's own validation; nothing written), 2 bad usage, app crash or unreadable output (nothing written).
+ * Prints a report as `check` does: in the chosen format to stdout, or to the report file with a one-line summary on
+ * stderr.
+ */
+function emitReport(report: Report, rules: readonly Rule[], options: SynthOptions, cwd: string, io: SynthIo): void {
+  const format = options.format ?? 'text';
+  if (options.report !== undefined) {
+    writeFileAtomically(resolve(cwd, options.report), renderReport(report, format, rules, { color: false, baseDir: cwd }));
+    const summary = formatText({ findings: [], summary: report.summary }, { color: false }).trimEnd();
+    io.stderr(`${summary}; ${format} report written to ${options.report}\n`);
+  } else {
+    io.stdout(renderReport(report, format, rules, { color: useColor(io.stdoutIsTTY, process.env), baseDir: cwd }));
+  }
+}
+
+/** A line for people that is not the report: stdout in the text format (after the report), else stderr. */
+function note(options: SynthOptions, io: SynthIo, text: string): void {
+  if ((options.format ?? 'text') === 'text' && options.report === undefined) {
+    io.stdout(text);
+  } else {
+    io.stderr(text);
+  }
+}
+
+/**
+ * `cdk8s-hardened synth`: runs a cdk8s app with a recorder of its construct tree, judges every object the app
+ * synthesized (as its construct tree renders it, with its construct path), prints the report and, when nothing
+ * fails, writes the GitOps tree to `out` atomically. Resolves to the exit code: 0 written, 1 error findings (ours
+ * or the app's own validation; nothing written), 2 bad usage, app crash or unusable output (nothing written).
  */
 export async function runSynth(options: SynthOptions, io: SynthIo): Promise<number> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const config = options.config?.config;
   const profile: Profile = options.profile ?? config?.profile ?? 'hardened';
-  const out = options.out;
-  const unchanged = `nothing written to ${out}`;
+  const failOn = config?.failOn ?? 'error';
 
   let launch: Launch;
   try {
-    launch = resolveLaunch(options.entry, cwd);
+    launch = resolveLaunch(options.entry, cwd, Boolean(options.transpileOnly));
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`cdk8s-hardened synth: ${error.message}\n`);
@@ -425,57 +448,129 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
     }
     throw error;
   }
+  const out = options.out ?? (launch.output !== undefined ? relative(cwd, launch.output) || '.' : 'dist');
+  const outDir = resolve(cwd, out);
+  const unchanged = `nothing written to ${out}`;
 
-  const work = mkdtempSync(join(options.tempDir ?? tmpdir(), 'cdk8s-hardened-synth-'));
+  let work: string | undefined;
+  let release: (() => void) | undefined;
   try {
+    // One run at a time per output folder, from recovery to the last rename.
+    release = acquireOutputLock(outDir, out);
+    // A run killed while it replaced the tree is finished (or undone) first, and the tree must be ours to replace.
+    for (const line of recoverInterruptedReplace(outDir)) {
+      io.stderr(`cdk8s-hardened synth: ${out}: ${line}\n`);
+    }
+    checkReplaceable(outDir, out);
+
+    work = mkdtempSync(join(options.tempDir ?? tmpdir(), 'cdk8s-hardened-synth-'));
+    const recordFile = join(work, 'record.json');
+    const recorder = join(work, 'recorder.cjs');
+    writeFileSync(recorder, recorderSource(recordFile));
+    const appOut = join(work, 'out');
     // The app's HardenedApp reads the same configuration file as this judgement does.
     const configFile = options.config?.config.file;
-    const run = await runApp(configFile !== undefined ? { ...launch, env: { ...launch.env, [CONFIG_ENV]: resolve(cwd, configFile) } } : launch, work);
+    const run = await runApp(configFile !== undefined ? { ...launch, env: { ...launch.env, [CONFIG_ENV]: resolve(cwd, configFile) } } : launch, appOut, recorder);
     if (run.stdout.trim() !== '') {
       // The app's own output goes to stderr, so stdout carries only the report.
       io.stderr(run.stdout.endsWith('\n') ? run.stdout : `${run.stdout}\n`);
     }
+    const record = readRecord(recordFile);
+
     if (run.spawnError || run.code !== 0) {
+      // A hardened app that refused its objects: its own judgement, reported as ours would be.
+      const refused = record?.apps.map((a) => a.report).find((r, i) => r !== undefined && !record.apps[i].ok);
+      if (refused && !run.spawnError) {
+        const report: Report = {
+          findings: refused.findings,
+          summary: summarize(refused.findings, refused.objects, refused.profile, refused.failOn),
+          suppressions: refused.suppressions,
+        };
+        if (!report.summary.passed) {
+          emitReport(report, [], options, cwd, io);
+          // Validation errors of the app's other constructs (HardenedSynthError lists them after the report).
+          const lines = run.stderr.replace(/\r/g, '').split('\n');
+          const others = lines.indexOf('other validation errors:');
+          if (others >= 0) {
+            io.stderr(`cdk8s-hardened synth: the app ${launch.display}: other validation errors:\n`);
+            for (const line of lines.slice(others + 1)) {
+              if (!/^ {2}\[/.test(line)) {
+                break;
+              }
+              io.stderr(`${line.trimEnd()}\n`);
+            }
+          }
+          io.stderr(`cdk8s-hardened synth: the app ${launch.display} failed validation: ${plural(failingCount(report), 'error')} found; ${unchanged} `
+            + '(its previous contents are unchanged)\n');
+          return SYNTH_FINDINGS;
+        }
+      }
       const how = run.spawnError ? `could not be started (${run.spawnError.message})`
         : run.signal ? `was killed by ${run.signal}` : `exited with code ${run.code}`;
       const validation = !run.spawnError && isValidationFailure(run.stderr);
-      io.stderr(`cdk8s-hardened synth: the app ${launch.display} ${validation ? 'failed validation' : how}; ${unchanged}\n`);
-      for (const line of run.spawnError ? [] : appErrorLines(run.stderr)) {
+      const insecure = !run.spawnError && isConstructionRefusal(run.stderr);
+      const typeErrors = !run.spawnError && /^TSError: /m.test(run.stderr);
+      const what = validation ? 'failed validation' : insecure ? 'refused an insecure or invalid construct' : how;
+      io.stderr(`cdk8s-hardened synth: the app ${launch.display} ${what}; ${unchanged}\n`);
+      // A refusal names the construct path; where in this library it was thrown is of no use.
+      for (const line of run.spawnError ? [] : appErrorLines(run.stderr).filter((l) => !(insecure && l.startsWith('at ')))) {
         io.stderr(`  ${line}\n`);
       }
-      return validation ? SYNTH_FINDINGS : SYNTH_BAD_INPUT;
+      if (typeErrors) {
+        io.stderr('  (type errors: fix them, or pass --transpile-only to run the app without type checking)\n');
+      }
+      return validation || insecure ? SYNTH_FINDINGS : SYNTH_BAD_INPUT;
     }
 
-    const groups = readSynthesized(work);
+    for (const app of record?.apps ?? []) {
+      if (app.ok && typeof app.outdir === 'string' && resolve(launch.cwd, app.outdir) !== appOut) {
+        io.stderr(`cdk8s-hardened synth: note: the app sets App({ outdir }), so cdk8s also wrote its own YAML to ${app.outdir}; `
+          + `${out} gets the construct tree all the same (drop outdir to write only there)\n`);
+      }
+    }
+    const groups = record ? groupsFromRecord(record) : [];
     const manifests = groups.flatMap((g) => g.objects);
-    if (groups.length === 0) {
-      io.stderr(`cdk8s-hardened synth: the app ${launch.display} wrote no Kubernetes objects; make sure it calls app.synth() and does not `
-        + `set App({ outdir }), which overrides CDK8S_OUTDIR; ${unchanged}\n`);
+    if (manifests.length === 0) {
+      io.stderr(`cdk8s-hardened synth: the app ${launch.display} synthesized no Kubernetes objects; make sure it builds its charts with cdk8s `
+        + `and calls app.synth(); ${unchanged}\n`);
       return SYNTH_BAD_INPUT;
     }
 
-    const { findings, suppressions } = evaluateRun(manifests, configuredRules(config, rulesForProfile(profile)), {
+    const rules = configuredRules(config, rulesForProfile(profile));
+    const { findings, suppressions } = evaluateRun(manifests, rules, {
       exemptions: exemptionSuppressions(config),
       suppressionPolicy: suppressionPolicy(config, options.now ?? new Date()),
     });
-    const report = { findings, summary: summarize(findings, manifests.length, profile, config?.failOn ?? 'error'), suppressions };
-    io.stdout(formatText(report, { color: Boolean(io.stdoutIsTTY) }));
+    const report: Report = {
+      findings,
+      summary: summarize(findings, manifests.length, profile, failOn),
+      objects: checkedObjects(manifests),
+      suppressions,
+    };
+    emitReport(report, rules, options, cwd, io);
     if (!report.summary.passed) {
-      io.stderr(`cdk8s-hardened synth: ${plural(report.summary.errors, 'error')} found; ${unchanged} (its previous contents are unchanged)\n`);
+      io.stderr(`cdk8s-hardened synth: ${plural(failingCount(report), 'error')} found; ${unchanged} (its previous contents are unchanged)\n`);
       return SYNTH_FINDINGS;
     }
 
-    const tree = writeGitOpsTree(groups, resolve(cwd, out), { layout: options.layout ?? 'chart' });
-    io.stdout(`wrote ${plural(tree.objects, 'object')} in ${plural(tree.folders.length, 'folder')} `
+    const tree = writeGitOpsTree(groups, outDir, { layout: options.layout ?? 'chart' });
+    if (tree.objects !== manifests.length) {
+      // planGitOpsTree refuses collisions, so this cannot happen; if it ever did, the run must not pass.
+      throw new OutputError(`${out}: ${tree.objects} objects written for ${manifests.length} judged`);
+    }
+    note(options, io, `wrote ${plural(tree.objects, 'object')} in ${plural(tree.folders.length, 'folder')} `
       + `(${tree.folders.map((f) => f.name).join(', ')}) to ${out}\n`);
     return SYNTH_OK;
   } catch (error) {
-    if (error instanceof InputError || error instanceof OutputError) {
+    if (error instanceof InputError || error instanceof OutputError || error instanceof RecordError || error instanceof OutputFileError) {
       io.stderr(`cdk8s-hardened synth: ${error.message}; ${unchanged}\n`);
       return SYNTH_BAD_INPUT;
     }
     throw error;
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    release?.();
+    if (work !== undefined) {
+      rmSync(work, { recursive: true, force: true });
+    }
   }
 }

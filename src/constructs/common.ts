@@ -11,11 +11,13 @@ export class HardeningError extends Error {
   constructor(
     /** `SecureDeployment "api"`. */
     readonly construct: string,
-    /** The prop at fault, e.g. `containers[0].image`. */
+    /** The prop at fault, e.g. `containers[0].ports[0].name`. */
     readonly prop: string,
     message: string,
+    /** The construct path of the construct that refused (`backend/api`), when its scope was given. */
+    readonly constructPath?: string,
   ) {
-    super(`${construct}: ${message}`);
+    super(`${construct}: ${message}${constructPath !== undefined ? ` (at ${constructPath}, prop ${prop})` : ''}`);
     this.name = 'HardeningError';
   }
 }
@@ -23,13 +25,16 @@ export class HardeningError extends Error {
 /** Builds errors for one construct. */
 export class Refuse {
   readonly who: string;
-  constructor(kind: string, id: string) {
+  /** The construct path the construct will have (its scope's path and its id). */
+  readonly path?: string;
+  constructor(kind: string, id: string, scope?: Construct) {
     this.who = `${kind} "${id}"`;
+    this.path = scope === undefined ? undefined : scope.node.path ? `${scope.node.path}/${id}` : id;
   }
 
   /** An error for `prop`: `problem` says what and why it is risky, `fix` the safe alternative. */
   error(prop: string, problem: string, fix: string): HardeningError {
-    return new HardeningError(this.who, prop, `${problem}: ${fix}`);
+    return new HardeningError(this.who, prop, `${problem}: ${fix}`, this.path);
   }
 }
 

@@ -114,7 +114,7 @@ export class DefaultDenyNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: DefaultDenyNetworkProps = {}) {
     super(scope, id);
-    const refuse = new Refuse('DefaultDenyNetwork', id);
+    const refuse = new Refuse('DefaultDenyNetwork', id, scope);
     this.refuse = refuse;
     this.namespace = resolveNamespace(this, refuse, props.namespace);
     this.labels = checkLabels(refuse, 'labels', props.labels);

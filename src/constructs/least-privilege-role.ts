@@ -182,7 +182,7 @@ export class LeastPrivilegeRole extends Construct {
 
   constructor(scope: Construct, id: string, props: LeastPrivilegeRoleProps) {
     super(scope, id);
-    const refuse = new Refuse('LeastPrivilegeRole', id);
+    const refuse = new Refuse('LeastPrivilegeRole', id, scope);
     this.refuse = refuse;
     this.props = props;
     this.name = checkDnsLabel(refuse, 'name', props.name ?? id, 253);

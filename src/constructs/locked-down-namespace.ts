@@ -77,7 +77,7 @@ export class LockedDownNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: LockedDownNamespaceProps) {
     super(scope, id);
-    const refuse = new Refuse('LockedDownNamespace', id);
+    const refuse = new Refuse('LockedDownNamespace', id, scope);
     const name = checkDnsLabel(refuse, 'name', props.name);
     if (name === 'default' || name.startsWith('kube-')) {
       throw refuse.error('name', `namespace "${name}" is created and used by Kubernetes itself`, 'choose an application namespace name such as "backend"');

@@ -736,7 +736,7 @@ export abstract class HardenedWorkload extends Construct {
 
   protected constructor(scope: Construct, id: string, props: SecurePodTemplateProps & { readonly containers: readonly SecureContainerProps[] }, shape: WorkloadShape) {
     super(scope, id);
-    const refuse = new Refuse(shape.kind === 'Pod' ? 'SecurePod' : `Secure${shape.kind}`, id);
+    const refuse = new Refuse(shape.kind === 'Pod' ? 'SecurePod' : `Secure${shape.kind}`, id, scope);
     this.refuse = refuse;
     this.name = checkDnsLabel(refuse, 'name', props.name ?? id, shape.kind === 'CronJob' ? 52 : 63);
     this.namespace = resolveNamespace(this, refuse, props.namespace);

@@ -134,7 +134,7 @@ export class SecureDeployment extends HardenedWorkload {
   readonly service?: ApiObject;
 
   constructor(scope: Construct, id: string, props: SecureDeploymentProps) {
-    const refuse = new Refuse('SecureDeployment', id);
+    const refuse = new Refuse('SecureDeployment', id, scope);
     const replicas = checkReplicas(refuse, props.replicas, 2);
     super(scope, id, props, {
       kind: 'Deployment',
@@ -198,7 +198,7 @@ export class SecureStatefulSet extends HardenedWorkload {
   readonly service: ApiObject;
 
   constructor(scope: Construct, id: string, props: SecureStatefulSetProps) {
-    const refuse = new Refuse('SecureStatefulSet', id);
+    const refuse = new Refuse('SecureStatefulSet', id, scope);
     const replicas = checkReplicas(refuse, props.replicas, 1);
     const serviceName = checkDnsLabel(refuse, 'service.name', props.service?.name ?? props.name ?? id);
     const claims = (props.volumeClaimTemplates ?? []).map((c, i): k8s.KubePersistentVolumeClaimProps => {
@@ -278,7 +278,7 @@ function checkRestartPolicy(refuse: Refuse, policy: string | undefined): 'Never'
 /** A Job whose pod uses the hardened template. */
 export class SecureJob extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: SecureJobProps) {
-    const refuse = new Refuse('SecureJob', id);
+    const refuse = new Refuse('SecureJob', id, scope);
     const restartPolicy = checkRestartPolicy(refuse, props.restartPolicy);
     super(scope, id, props, {
       kind: 'Job',
@@ -311,7 +311,7 @@ const MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midni
 /** A CronJob whose job pods use the hardened template. Its name is at most 52 characters. */
 export class SecureCronJob extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: SecureCronJobProps) {
-    const refuse = new Refuse('SecureCronJob', id);
+    const refuse = new Refuse('SecureCronJob', id, scope);
     const restartPolicy = checkRestartPolicy(refuse, props.restartPolicy);
     const schedule = typeof props.schedule === 'string' ? props.schedule.trim() : '';
     if (/TZ=/.test(schedule)) {

@@ -7,6 +7,28 @@ import { evaluateRun, isFailing, SuppressionInForce } from '../policy/engine';
 import { checkProfile, rulesForProfile } from '../policy/packs';
 import { Finding, Manifest, Profile, Rule } from '../policy/rule';
 import { Suppression, SuppressionPolicy } from '../policy/suppressions';
+import { summarize } from '../report/summary';
+import { formatText } from '../report/text';
+
+/**
+ * Where a guard leaves its latest judgement on its App (a key of the global symbol registry, so any copy of this
+ * package finds it): `cdk8s-hardened synth` reports a hardened app's refusal from it, as it reports its own.
+ */
+const REPORT_SYMBOL = Symbol.for('cdk8s-hardened.report');
+
+/** cdk8s's message when a construct validation fails. */
+const VALIDATION_FAILED = 'Validation failed with the following errors:';
+
+/**
+ * Thrown by a hardened app's synth when error findings remain: the whole report (errors, warnings, suppressions),
+ * grouped by construct and object exactly as `cdk8s-hardened synth` prints it, then any other validation errors.
+ */
+class HardenedSynthError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HardenedSynthError';
+  }
+}
 
 /** How synth judges the app. */
 export interface HardenOptions {
@@ -69,7 +91,11 @@ export function formatFindingLine(finding: Finding): string {
   return `${where} (${object}): ${finding.ruleId} at ${finding.path || '(object)'}: ${finding.message}. Fix: ${finding.remediation}`;
 }
 
-function defaultReporter(report: SynthReport): void {
+function defaultReporter(report: SynthReport, inRun = false): void {
+  if (inRun && report.failing.length > 0) {
+    // The synth fails with the whole report (HardenedSynthError), warnings included.
+    return;
+  }
   const live = report.findings.filter((f) => !f.suppressed && !report.failing.includes(f));
   const warnings = live.filter((f) => f.severity === 'warning');
   const info = live.filter((f) => f.severity === 'info').length;
@@ -174,10 +200,35 @@ export class SynthGuard {
     this.run_ = 'pending';
     try {
       return body();
+    } catch (error) {
+      throw this.grouped(error);
     } finally {
       this.run_ = 'idle';
       this.unpin();
     }
+  }
+
+  /**
+   * cdk8s's validation error, when our findings caused it, as one grouped report (cdk8s lists one line per
+   * finding under its chart and drops the warnings); validation errors of other constructs follow it.
+   */
+  private grouped(error: unknown): unknown {
+    const current = this.current;
+    if (!current || current.report.failing.length === 0 || !(error instanceof Error) || !error.message.startsWith(VALIDATION_FAILED)) {
+      return error;
+    }
+    const ours = new Set<string>();
+    for (const [chart, lines] of current.lines) {
+      for (const line of lines) {
+        ours.add(`[${chart.node.path}] ${line}`);
+      }
+    }
+    const others = error.message.slice(VALIDATION_FAILED.length).split('\n').map((l) => l.trim()).filter((l) => l !== '' && !ours.has(l));
+    const r = current.report;
+    const text = formatText({ findings: r.findings, summary: summarize(r.findings, r.objects, r.profile, this.failOn), suppressions: r.suppressions });
+    const n = r.failing.length;
+    return new HardenedSynthError(`synth refused by cdk8s-hardened (${n} failing finding${n === 1 ? '' : 's'}); nothing was written:\n${text.trimEnd()}`
+      + (others.length ? `\nother validation errors:\n${others.map((l) => `  ${l}`).join('\n')}` : ''));
   }
 
   private linesFor(chart: Chart): string[] {
@@ -241,7 +292,9 @@ export class SynthGuard {
         lines.set(chart, list);
       }
     }
-    return { report: { profile: this.profile, objects: manifests.length, findings, failing, suppressions }, lines };
+    const report = { profile: this.profile, objects: manifests.length, findings, failing, suppressions };
+    (this.app as unknown as Record<symbol, unknown>)[REPORT_SYMBOL] = { profile: this.profile, objects: manifests.length, failOn, findings, suppressions };
+    return { report, lines };
   }
 
   private refresh(): void {
@@ -259,7 +312,11 @@ export class SynthGuard {
     }
     this.fingerprint = fingerprint;
     this.current = this.judge(manifests);
-    (this.options.onReport ?? defaultReporter)(this.current.report);
+    if (this.options.onReport) {
+      this.options.onReport(this.current.report);
+    } else {
+      defaultReporter(this.current.report, this.run_ !== 'idle');
+    }
   }
 }
 

@@ -42,6 +42,7 @@ afterEach(() => {
 });
 
 const OK_TREE = [
+  '.cdk8s-hardened-tree',
   'backend/configmap-backend-settings.yaml',
   'backend/deployment-web.yaml',
   'backend/kustomization.yaml',
@@ -87,9 +88,10 @@ describe('runSynth: a compliant app', () => {
 
   test('a second run replaces the previous tree (relative --out resolved against the working folder)', async () => {
     const base = tmp.dir();
+    const entry = join(FIXTURES, 'ok-app', 'main.js');
+    expect((await synth({ entry, out: 'dist', cwd: base })).code).toBe(0);
     mkdirSync(join(base, 'dist', 'stale'), { recursive: true });
     writeFileSync(join(base, 'dist', 'stale', 'old.k8s.yaml'), 'a: 1\n');
-    const entry = join(FIXTURES, 'ok-app', 'main.js');
     const result = await synth({ entry, out: 'dist', cwd: base });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('to dist\n');
@@ -99,7 +101,7 @@ describe('runSynth: a compliant app', () => {
   test('the namespace layout', async () => {
     const out = join(tmp.dir(), 'dist');
     expect((await synth({ entry: 'ok-app/main.js', out, layout: 'namespace' })).code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['backend', 'frontend', 'kustomization.yaml']);
+    expect(readdirSync(out).sort()).toEqual(['.cdk8s-hardened-tree', 'backend', 'frontend', 'kustomization.yaml']);
   });
 
   withKubectl()('kubectl kustomize builds the synthesized tree', async () => {
@@ -134,14 +136,14 @@ describe('runSynth: finding the app', () => {
     const out = join(tmp.dir(), 'dist');
     const result = await synth({ cwd: join(FIXTURES, 'cdk8s-yaml-project'), out });
     expect(result.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['kustomization.yaml', 'platform']);
+    expect(readdirSync(out).sort()).toEqual(['.cdk8s-hardened-tree', 'kustomization.yaml', 'platform']);
   });
 
   test('APP_ENTRY may be a project folder; without cdk8s.yaml the default entry lib/main.js is used', async () => {
     const out = join(tmp.dir(), 'dist');
     const result = await synth({ entry: 'lib-project', out });
     expect(result.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['compiled', 'kustomization.yaml']);
+    expect(readdirSync(out).sort()).toEqual(['.cdk8s-hardened-tree', 'compiled', 'kustomization.yaml']);
   });
 
   test('a TypeScript entry runs through ts-node', async () => {
@@ -149,7 +151,7 @@ describe('runSynth: finding the app', () => {
     const result = await synth({ entry: 'ts-app/main.ts', out });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect([...readTree(out).keys()]).toEqual(['kustomization.yaml', 'typed/kustomization.yaml', 'typed/namespace-typed.yaml']);
+    expect([...readTree(out).keys()]).toEqual(['.cdk8s-hardened-tree', 'kustomization.yaml', 'typed/kustomization.yaml', 'typed/namespace-typed.yaml']);
   });
 
   test('no app: exit 2 and a one-line hint', async () => {
@@ -275,20 +277,28 @@ describe('runSynth: failures write nothing', () => {
     expect(readTree(out)).toEqual(before);
   });
 
-  test('an app that writes nothing (no app.synth(), or App({ outdir }) overriding CDK8S_OUTDIR): exit 2', async () => {
+  test('an app that synthesizes nothing (no app.synth()): exit 2', async () => {
     const { out, before } = await withPreviousTree();
-    for (const entry of ['no-synth-app/main.js', 'outdir-app/main.js']) {
-      const elsewhere = tmp.dir();
-      process.env.FIXTURE_OUTDIR = elsewhere;
-      try {
-        const result = await synth({ entry, out });
-        expect(result.code).toBe(2);
-        expect(result.stderr).toMatch(/wrote no Kubernetes objects; make sure it calls app.synth\(\) and does not set App\(\{ outdir \}\)/);
-      } finally {
-        delete process.env.FIXTURE_OUTDIR;
-      }
-    }
+    const result = await synth({ entry: 'no-synth-app/main.js', out });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/synthesized no Kubernetes objects; make sure it builds its charts with cdk8s and calls app\.synth\(\)/);
     expect(readTree(out)).toEqual(before);
+  });
+
+  test('an app with App({ outdir }) is judged and written all the same: the objects come from its construct tree, not its files', async () => {
+    const elsewhere = tmp.dir();
+    process.env.FIXTURE_OUTDIR = elsewhere;
+    try {
+      const out = join(tmp.dir(), 'dist');
+      const result = await synth({ entry: 'outdir-app/main.js', out });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^PASS 1 object checked/m);
+      expect(result.stderr).toBe(`cdk8s-hardened synth: note: the app sets App({ outdir }), so cdk8s also wrote its own YAML to ${elsewhere}; `
+        + `${out} gets the construct tree all the same (drop outdir to write only there)\n`);
+      expect([...readTree(out).keys()]).toContain('kustomization.yaml');
+    } finally {
+      delete process.env.FIXTURE_OUTDIR;
+    }
   });
 
   test('an output folder that is not ours (it holds sources): exit 2, nothing touched', async () => {

@@ -244,7 +244,8 @@ describe('planGitOpsTree: names and collisions', () => {
     expect(() => planGitOpsTree([
       { name: 'a', objects: [obj('v1', 'ConfigMap', 'settings', 'team')] },
       { name: 'b', objects: [obj('v1', 'ConfigMap', 'settings', 'team')] },
-    ])).toThrow(new OutputError('ConfigMap team/settings is defined twice (in a and b); give one of them another name or namespace'));
+    ])).toThrow(new OutputError('ConfigMap team/settings is defined twice, by a: object 1 (v1 ConfigMap) in a and by b: object 1 (v1 ConfigMap) in b; '
+      + 'give one of them another name or namespace'));
   });
 
   test('objects without a name, non-objects and mixed input are refused with a one-line reason', () => {
@@ -267,7 +268,7 @@ describe('writeGitOpsTree', () => {
     const shuffled = groups.map((g) => ({ name: g.name, objects: [...g.objects].reverse() }));
     writeGitOpsTree(shuffled, join(base, 'three'));
     const one = readTree(join(base, 'one'));
-    expect(one.size).toBe(28 + 3);
+    expect(one.size).toBe(28 + 3 + 1); // objects, kustomizations and the marker
     expect(readTree(join(base, 'two'))).toEqual(one);
     expect(readTree(join(base, 'three'))).toEqual(one);
     expect(readdirSync(base).sort()).toEqual(['one', 'three', 'two']);
@@ -277,7 +278,7 @@ describe('writeGitOpsTree', () => {
     const out = join(tmp.dir(), 'dist');
     writeGitOpsTree([{ name: 'old', objects: [obj('v1', 'Namespace', 'old')] }], out);
     writeGitOpsTree([{ name: 'new', objects: [obj('v1', 'Namespace', 'new')] }], out);
-    expect([...readTree(out).keys()]).toEqual(['kustomization.yaml', 'new/kustomization.yaml', 'new/namespace-new.yaml']);
+    expect([...readTree(out).keys()]).toEqual(['.cdk8s-hardened-tree', 'kustomization.yaml', 'new/kustomization.yaml', 'new/namespace-new.yaml']);
   });
 
   test('a tree that cannot be built leaves the previous output untouched, and no temporary folder behind', () => {

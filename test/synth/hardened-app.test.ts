@@ -151,7 +151,7 @@ describe('HardenedApp', () => {
 
     const strict = setup({ rules, failOn: 'warning' });
     new SecureDeployment(strict.chart, 'api', { containers: [CONTAINER] });
-    expect(() => strict.app.synthYaml()).toThrow(/c\/api\/Resource \(Deployment team-a\/api\): test-warning at spec\.replicas: replicas noted\. Fix: Nothing to do\./);
+    expect(() => strict.app.synthYaml()).toThrow(/\nc\/api\/Resource\n {2}Deployment team-a\/api\n(?:.*\n)*? {4}warning test-warning: replicas noted\n {6}at spec\.replicas\n {6}fix: Nothing to do\./);
   });
 
   test('by default warnings are printed to stderr, once per distinct set of objects', () => {
@@ -207,14 +207,15 @@ describe('HardenedApp', () => {
 
     const other = new Chart(app, 'other', { namespace: 'team-z' });
     new ApiObject(other, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
-    expect(() => app.synthYaml()).toThrow(/\[other\] other\/cm \(ConfigMap team-z\/cm\): test-namespace-exists at metadata\.namespace/);
+    expect(() => Testing.synth(other)).toThrow(/\[other\] other\/cm \(ConfigMap team-z\/cm\): test-namespace-exists at metadata\.namespace/);
+    expect(() => app.synthYaml()).toThrow(/^synth refused by cdk8s-hardened \(1 failing finding\); nothing was written:\nother\/cm\n {2}ConfigMap team-z\/cm\n {4}error test-namespace-exists: namespace "team-z" is not declared\n {6}at metadata\.namespace\n/);
   });
 
   test('a workload without a locked-down namespace fails; the namespace may live in another chart', () => {
     const app = new HardenedApp({ outdir: tmpdir(), onReport: () => undefined });
     const apps = new Chart(app, 'apps', { namespace: 'team-a' });
     new SecureDeployment(apps, 'api', { containers: [CONTAINER] });
-    expect(() => app.synthYaml()).toThrow(/\[apps\] apps\/api\/Resource \(Deployment team-a\/api\): network-default-deny/);
+    expect(() => app.synthYaml()).toThrow(/\napps\/api\/Resource\n {2}Deployment team-a\/api\n(?:.*\n)*? {4}error network-default-deny: /);
 
     new LockedDownNamespace(new Chart(app, 'platform'), 'team-a', { name: 'team-a' });
     expect(() => app.synthYaml()).not.toThrow();
@@ -330,5 +331,55 @@ describe('HardenedApp', () => {
       path: 'spec.containers[0].securityContext.privileged', message: 'container "c" sets securityContext.privileged to true',
       remediation: 'Set securityContext.privileged to false.', constructPath: 'chart/p', suppressed: false,
     })).toBe('chart/p (Pod ns/p): pss-baseline-privileged at spec.containers[0].securityContext.privileged: container "c" sets securityContext.privileged to true. Fix: Set securityContext.privileged to false.');
+  });
+});
+
+describe('HardenedApp: a refused synth is one grouped report', () => {
+  test('errors, warnings and suppressions in one report, grouped by construct path and object, as `cdk8s-hardened synth` prints it', () => {
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let message = '';
+    try {
+      const app = new HardenedApp({ outdir: tmpdir(), profile: 'hardened', config: false });
+      const chart = new Chart(app, 'c', { namespace: 'team-a' });
+      // No LockedDownNamespace: the namespace-quota rule warns.
+      privilegedPod(chart);
+      try {
+        app.synth();
+      } catch (e) {
+        message = (e as Error).message;
+        expect((e as Error).name).toBe('HardenedSynthError');
+      }
+      // The warnings are in the report, not printed apart (and so not lost when the app's error is all that is shown).
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      write.mockRestore();
+    }
+    const lines = message.split('\n');
+    expect(lines[0]).toMatch(/^synth refused by cdk8s-hardened \(\d+ failing findings?\); nothing was written:$/);
+    expect(message).toContain('\nc/raw\n  Pod team-a/raw\n');
+    expect(message).toMatch(/\n {4}error pss-baseline-privileged: container "main" sets securityContext\.privileged to true\n {6}at spec\.containers\[0\]\.securityContext\.privileged\n/);
+    expect(message).toMatch(/\n {4}warning [a-z-]+: /);
+    expect(message).toMatch(/\nrule +errors +warnings +info +suppressed\n/);
+    expect(lines[lines.length - 1]).toMatch(/^FAIL 1 object checked with profile hardened: \d+ errors, \d+ warnings, /);
+    expect(message).not.toContain('Validation failed with the following errors');
+  });
+
+  test('validation errors of other constructs follow the report', () => {
+    const app = new HardenedApp({ outdir: tmpdir(), profile: 'pss-baseline', config: false, onReport: () => undefined });
+    const chart = new Chart(app, 'c', { namespace: 'team-a' });
+    privilegedPod(chart);
+    const own = new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
+    own.node.addValidation({ validate: () => ['the settings are incomplete'] });
+    expect(() => app.synth()).toThrow(/\nFAIL 2 objects checked with profile pss-baseline: 1 error, [^\n]*\nother validation errors:\n {2}\[c\/cm\] the settings are incomplete$/);
+  });
+
+  test('construction refusals name the construct path and the prop path', () => {
+    const app = new HardenedApp({ outdir: tmpdir(), config: false });
+    const chart = new Chart(app, 'backend', { namespace: 'backend' });
+    expect(() => new SecureDeployment(chart, 'api', { containers: [{ ...CONTAINER, ports: [{ name: 'Not_A_Name', containerPort: 8080 }] }] }))
+      .toThrow(/^SecureDeployment "api": port name "Not_A_Name" is not an IANA service name: .* \(at backend\/api, prop containers\[0\]\.ports\[0\]\.name\)$/);
+    const nested = new Chart(chart, 'inner');
+    expect(() => new LockedDownNamespace(nested, 'ns', { name: 'kube-system' }))
+      .toThrow(/\(at backend\/inner\/ns, prop name\)$/);
   });
 });

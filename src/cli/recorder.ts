@@ -1,0 +1,169 @@
+import { isObject, JsonObject } from '../policy/json';
+import { Finding } from '../policy/rule';
+import type { SuppressionInForce } from '../policy/engine';
+
+/**
+ * Our own record of what a cdk8s app synthesized, taken inside the app's process from its construct tree (never
+ * from the files cdk8s writes, which FILE_PER_RESOURCE overwrites by `Kind.name`, nor from construct-metadata.json,
+ * which is keyed by object name alone): per App that ran `synth()`, every chart with its folder label and every
+ * ApiObject with its construct path and the JSON it rendered (in cdk8s's order).
+ */
+export interface SynthRecord {
+  readonly apps: readonly RecordedApp[];
+}
+
+export interface RecordedApp {
+  /** Whether `app.synth()` returned (false: it threw; `report` then says why when the app is hardened). */
+  readonly ok: boolean;
+  readonly charts: readonly RecordedChart[];
+  /** Where the App itself wrote its YAML (`App({ outdir })`, else CDK8S_OUTDIR). */
+  readonly outdir?: string;
+  /** The judgement of the app's own HardenedApp / hardenApp guard, when it has one. */
+  readonly report?: RecordedReport;
+}
+
+export interface RecordedChart {
+  /** The chart's construct path (`backend`, `parent/child`). */
+  readonly path: string;
+  /** Construct paths of the charts it depends on (cdk8s then numbers its files `0000-...`). */
+  readonly dependsOn: readonly string[];
+  readonly objects: ReadonlyArray<{ readonly path: string; readonly json: JsonObject }>;
+}
+
+/** What a SynthGuard leaves on its App (under `Symbol.for('cdk8s-hardened.report')`) for the recorder to pick up. */
+export interface RecordedReport {
+  readonly profile: string;
+  readonly objects: number;
+  readonly failOn: 'error' | 'warning';
+  readonly findings: readonly Finding[];
+  readonly suppressions: readonly SuppressionInForce[];
+}
+
+
+/**
+ * The recorder, run inside the app's process before the app (`node --require`, through NODE_OPTIONS, so that a
+ * node started by a shell command or by npx gets it too). It wraps `App.prototype.synth` of every copy of cdk8s
+ * the app loads; after each synth (inside HardenedApp's run, so the JSON is the very JSON the app judged) it
+ * rewrites `recordFile` with the record of every App that synthesized.
+ *
+ * It is written out as source (`recorderSource`), so it must be self-contained plain JavaScript: no imports, no
+ * helpers from this module.
+ */
+function recorderMain(nodeRequire: (id: string) => any, recordFile: string): void {
+  const Module = nodeRequire('module');
+  const fs = nodeRequire('fs');
+  const MARK = Symbol.for('cdk8s-hardened.recorder');
+  const REPORT = Symbol.for('cdk8s-hardened.report');
+  const apps = new Map<unknown, unknown>();
+
+  function chartsOf(cdk8s: any, app: any): unknown[] {
+    const charts: unknown[] = [];
+    for (const chart of app.charts) {
+      const objects: unknown[] = [];
+      for (const c of new cdk8s.DependencyGraph(chart.node).topology()) {
+        if (cdk8s.ApiObject.isApiObject(c) && cdk8s.Chart.of(c) === chart) {
+          objects.push({ path: c.node.path, json: c.toJson() });
+        }
+      }
+      const dependsOn = chart.node.dependencies.filter((d: unknown) => cdk8s.Chart.isChart(d)).map((d: any) => d.node.path);
+      charts.push({ path: chart.node.path, dependsOn, objects });
+    }
+    return charts;
+  }
+
+  function record(cdk8s: any, app: any, ok: boolean): void {
+    let charts: unknown[] = [];
+    if (ok) {
+      try {
+        charts = chartsOf(cdk8s, app);
+      } catch (error) {
+        // Rendering again failed (it did not a moment ago): record nothing, so the run fails rather than passes.
+        process.stderr.write(`cdk8s-hardened: cannot record the construct tree: ${(error as Error).message}\n`);
+        return;
+      }
+    }
+    const entry: Record<string, unknown> = { ok, charts };
+    if (typeof app.outdir === 'string') {
+      entry.outdir = app.outdir;
+    }
+    if (app[REPORT] !== undefined) {
+      entry.report = app[REPORT];
+    }
+    apps.set(app, entry);
+    fs.writeFileSync(recordFile, JSON.stringify({ apps: [...apps.values()] }));
+  }
+
+  function patch(cdk8s: any): void {
+    if (!cdk8s || typeof cdk8s.App !== 'function' || typeof cdk8s.DependencyGraph !== 'function' || cdk8s.App.prototype[MARK]) {
+      return;
+    }
+    const proto = cdk8s.App.prototype;
+    const synth = proto.synth;
+    Object.defineProperty(proto, MARK, { value: true });
+    proto.synth = function recordedSynth(this: unknown, ...args: unknown[]) {
+      // No catch and rethrow: the app's error keeps its own place (Node prints where it was thrown).
+      let ok = false;
+      try {
+        const result = synth.apply(this, args);
+        ok = true;
+        return result;
+      } finally {
+        record(cdk8s, this, ok);
+      }
+    };
+  }
+
+  const load = Module._load;
+  Module._load = function recordingLoad(this: unknown, request: string, ...rest: unknown[]) {
+    const exports = load.call(this, request, ...rest);
+    if (request === 'cdk8s' || /(?:^|[\\/])cdk8s[\\/]lib(?:[\\/]index(?:\.js)?)?$/.test(request)) {
+      patch(exports);
+    }
+    return exports;
+  };
+}
+
+/** The recorder as a CommonJS file's source, writing its record to `recordFile`. */
+export function recorderSource(recordFile: string): string {
+  return `'use strict';\n(${recorderMain.toString()})(require, ${JSON.stringify(recordFile)});\n`;
+}
+
+/** An error in the record (never expected from our recorder: it means the app tampered with it or crashed mid-write). */
+export class RecordError extends Error {}
+
+function fail(what: string): never {
+  throw new RecordError(`the record of the app's construct tree is malformed (${what})`);
+}
+
+/** Parses and checks a record file's text. */
+export function parseRecord(text: string): SynthRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    fail('not JSON');
+  }
+  if (!isObject(value) || !Array.isArray(value.apps)) {
+    fail('no apps');
+  }
+  for (const [i, app] of (value.apps as unknown[]).entries()) {
+    if (!isObject(app) || typeof app.ok !== 'boolean' || !Array.isArray(app.charts)) {
+      fail(`apps[${i}]`);
+    }
+    for (const [j, chart] of (app.charts as unknown[]).entries()) {
+      if (!isObject(chart) || typeof chart.path !== 'string' || !Array.isArray(chart.dependsOn)
+        || !Array.isArray(chart.objects)
+        || !(chart.objects as unknown[]).every((o) => isObject(o) && typeof o.path === 'string' && 'json' in o)) {
+        fail(`apps[${i}].charts[${j}]`);
+      }
+    }
+    if (app.report !== undefined) {
+      const r = app.report;
+      if (!isObject(r) || typeof r.profile !== 'string' || typeof r.objects !== 'number' || (r.failOn !== 'error' && r.failOn !== 'warning')
+        || !Array.isArray(r.findings) || !Array.isArray(r.suppressions)) {
+        fail(`apps[${i}].report`);
+      }
+    }
+  }
+  return value as unknown as SynthRecord;
+}
