@@ -176,6 +176,8 @@ export interface CheckOptions {
   readonly scanSeverity?: string;
   /** Skip vulnerabilities without a fixed version. */
   readonly ignoreUnfixed?: boolean;
+  /** PodSecurityPolicy files: the controls migrate-psp carries over from them are judged too (psp-* rules). */
+  readonly psp?: readonly string[];
 }
 
 /** Reads the `--scan` reports into the scan gate; a bad report is an InputError, a bad option a UsageError. */
@@ -229,6 +231,16 @@ function withCrds(rules: Rule[], files: readonly string[] | undefined, io: CliIo
   return { rules: rules.map((rule) => (rule.id === SCHEMA_RULE_ID ? schemaRule : rule)), crds };
 }
 
+/** The psp-* rules of the `--psp` files (loaded on demand: most runs give none). */
+function pspRules(files: readonly string[] | undefined, io: CliIo): Rule[] {
+  if (!files || files.length === 0) {
+    return [];
+  }
+  const { loadMigrations } = require('./migrate-psp') as typeof import('./migrate-psp');
+  const { pspCheckRules } = require('../migrate/psp') as typeof import('../migrate/psp');
+  return pspCheckRules(loadMigrations(files, io.readStdin));
+}
+
 /**
  * `cdk8s-hardened check`: reads the files, folders and stdin given, judges every object with the profile's
  * rules and writes the report to stdout (or `--output`). Returns the exit code; throws InputError,
@@ -273,7 +285,7 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
         + 'pass --allow-empty if nothing is expected)');
     }
     const known = withCrds(rulesForProfile(profile), options.crds, io);
-    rules = configuredRules(config, known.rules);
+    rules = [...configuredRules(config, known.rules), ...pspRules(options.psp, io)];
     let judged = rules;
     if (io.stderrIsTTY && (manifests.length > PROGRESS_MIN_OBJECTS || inputs.files.length > PROGRESS_MIN_FILES)) {
       const total = rules.length * manifests.length;

@@ -1,0 +1,293 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { parseManifests } from '../../src/input/parse';
+import { migratePsp, PspMigration, pspObjects } from '../../src/migrate/psp';
+import { evaluate } from '../../src/policy/engine';
+import { Rule } from '../../src/policy/rule';
+import { SCHEMA_RULE } from '../../src/schema';
+import { admit, ruleFails } from '../admission/harness';
+import { cli, ROOT } from '../cli/helpers';
+
+const GUIDE = join(ROOT, 'test', 'fixtures', 'migrate', 'guide-restricted-psp.yaml');
+
+function migrate(yaml: string, level?: 'baseline' | 'restricted'): PspMigration {
+  const [{ manifest }] = pspObjects(parseManifests(yaml, 'psp.yaml'));
+  return migratePsp(manifest, level ? { level } : {});
+}
+
+function psp(spec: Record<string, unknown>, annotations?: Record<string, string>): string {
+  return JSON.stringify({
+    apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy',
+    metadata: { name: 'p', ...(annotations ? { annotations } : {}) },
+    spec: { seLinux: { rule: 'RunAsAny' }, runAsUser: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' }, fsGroup: { rule: 'RunAsAny' }, ...spec },
+  });
+}
+
+/** A pod that the guide's PSP admits (and PSS restricted too). */
+function goodPod(): Record<string, any> {
+  return {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'app' },
+    spec: {
+      securityContext: { runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001, supplementalGroups: [10001], seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{
+        name: 'app', image: 'example/app:1.0',
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+      }],
+      volumes: [{ name: 'tmp', emptyDir: {} }],
+    },
+  };
+}
+
+type Mutation = (pod: Record<string, any>) => void;
+const BAD: Record<string, Mutation> = {
+  'psp-allowed-capabilities': (p) => { p.spec.containers[0].securityContext.capabilities.add = ['NET_BIND_SERVICE']; },
+  'psp-required-drop-capabilities': (p) => { p.spec.containers[0].securityContext.capabilities.drop = ['NET_RAW']; },
+  'psp-volumes': (p) => { p.spec.volumes.push({ name: 'e', ephemeral: { volumeClaimTemplate: { spec: {} } } }); },
+  'psp-run-as-user': (p) => { delete p.spec.securityContext.runAsUser; delete p.spec.securityContext.runAsNonRoot; },
+  'psp-supplemental-groups': (p) => { p.spec.securityContext.supplementalGroups = [0]; },
+  'psp-fs-group': (p) => { delete p.spec.securityContext.fsGroup; },
+};
+
+describe('migrate-psp: the guide\'s restricted PSP (the reference case)', () => {
+  const m = migrate(readFileSync(GUIDE, 'utf8'));
+
+  test('maps field by field as the Kubernetes page says', () => {
+    const level = Object.fromEntries(m.fields.map((f) => [f.field, f.level]));
+    expect(level).toEqual({
+      'privileged': 'restricted',
+      'allowedCapabilities': 'restricted',
+      'volumes': 'restricted',
+      'hostNetwork': 'restricted',
+      'hostPID': 'restricted',
+      'hostIPC': 'restricted',
+      'hostPorts': 'restricted',
+      // RunAsAny: any seLinuxOptions, which baseline forbids; the page wants MustRunAs.
+      'seLinux': 'privileged',
+      'runAsUser': 'restricted',
+      'runAsGroup': 'restricted',
+      'supplementalGroups': 'restricted',
+      'fsGroup': 'restricted',
+      'allowPrivilegeEscalation': 'restricted',
+      'allowedUnsafeSysctls': 'restricted',
+      'allowedProcMountTypes': 'restricted',
+      // No allowedProfileNames annotations: pods could set no profile, which restricted refuses.
+      'seccomp.security.alpha.kubernetes.io/allowedProfileNames': 'baseline',
+      'apparmor.security.beta.kubernetes.io/allowedProfileNames': 'baseline',
+    });
+    expect(m.mappedLevel).toBe('privileged');
+    expect(m.level).toBe('privileged');
+  });
+
+  test('namespace labels: PSA at the level, pinned to v1.28, and the label the bindings select', () => {
+    expect(m.namespaceLabels).toEqual({
+      'pod-security.kubernetes.io/enforce': 'privileged',
+      'pod-security.kubernetes.io/enforce-version': 'v1.28',
+      'pod-security.kubernetes.io/audit': 'privileged',
+      'pod-security.kubernetes.io/audit-version': 'v1.28',
+      'pod-security.kubernetes.io/warn': 'privileged',
+      'pod-security.kubernetes.io/warn-version': 'v1.28',
+      'cdk8s-hardened.io/psp': 'restricted',
+    });
+  });
+
+  test('every control the level does not enforce is carried by a rule', () => {
+    expect(m.carried.map((c) => `${c.field}=${c.ruleId}`)).toEqual([
+      'privileged=pss-baseline-privileged',
+      'allowedCapabilities=psp-allowed-capabilities',
+      'requiredDropCapabilities=psp-required-drop-capabilities',
+      'volumes=psp-volumes',
+      'hostNetwork, hostPID, hostIPC=pss-baseline-host-namespaces',
+      'hostPorts=pss-baseline-host-ports',
+      'runAsUser=psp-run-as-user',
+      'supplementalGroups=psp-supplemental-groups',
+      'fsGroup=psp-fs-group',
+      'allowPrivilegeEscalation=pss-restricted-privilege-escalation',
+      'allowedUnsafeSysctls=pss-baseline-sysctls',
+      'allowedProcMountTypes=pss-baseline-proc-mount',
+      'seccomp.security.alpha.kubernetes.io/allowedProfileNames=pss-baseline-seccomp',
+      'apparmor.security.beta.kubernetes.io/allowedProfileNames=pss-baseline-apparmor',
+    ]);
+    expect(m.notCarried.map((n) => n.field)).toEqual([
+      'requiredDropCapabilities', 'runAsUser', 'supplementalGroups', 'fsGroup', 'allowPrivilegeEscalation', 'authorization',
+    ]);
+    expect(m.notCarried.every((n) => !n.weakens)).toBe(true);
+    expect(m.notCarried.find((n) => n.field === 'fsGroup')!.reason).toMatch(/does not mutate pods/);
+  });
+
+  test('one policy and one binding per carried control, selecting the labelled namespaces, schema-valid', () => {
+    expect(m.policies).toHaveLength(m.carried.length * 2);
+    const bindings = m.policies.filter((p) => p.kind === 'ValidatingAdmissionPolicyBinding');
+    for (const b of bindings) {
+      expect((b.spec as any).matchResources.namespaceSelector.matchExpressions).toContainEqual({ key: 'cdk8s-hardened.io/psp', operator: 'In', values: ['restricted'] });
+      expect((b.spec as any).validationActions).toEqual(['Deny']);
+    }
+    const findings = evaluate(m.policies.map((object) => ({ object })), [SCHEMA_RULE]);
+    expect(findings).toEqual([]);
+  });
+
+  test('the generated policies compile, admit the good pod and deny exactly what their rule finds', () => {
+    const policies = m.policies.filter((p) => p.kind === 'ValidatingAdmissionPolicy');
+    const ruleOf = (id: string): Rule => m.rules.find((r) => r.id === id)!;
+    for (const policy of policies) {
+      expect(admit(policy, { object: goodPod() }).outcome).toBe('admitted');
+    }
+    for (const [id, mutate] of Object.entries(BAD)) {
+      const pod = goodPod();
+      mutate(pod);
+      const policy = policies.find((p) => p.metadata.annotations['cdk8s-hardened.io/rule'] === id)!;
+      expect([id, ruleFails(ruleOf(id), pod)]).toEqual([id, true]);
+      expect([id, admit(policy, { object: pod }).outcome]).toEqual([id, 'denied']);
+      // The rule of another control passes the same pod, as its policy admits it.
+      for (const other of policies.filter((p) => p !== policy && p.metadata.annotations['cdk8s-hardened.io/rule'].startsWith('psp-'))) {
+        const otherId = other.metadata.annotations['cdk8s-hardened.io/rule'];
+        expect([id, otherId, ruleFails(ruleOf(otherId), pod)]).toEqual([id, otherId, admit(other, { object: pod }).outcome === 'denied']);
+      }
+    }
+  });
+});
+
+describe('migrate-psp: stricter controls of other PSPs', () => {
+  const controls = migrate(psp({
+    volumes: ['configMap', 'hostPath'],
+    allowedHostPaths: [{ pathPrefix: '/var/log', readOnly: true }],
+    readOnlyRootFilesystem: true,
+    runAsUser: { rule: 'MustRunAs', ranges: [{ min: 1000, max: 2000 }] },
+    runAsGroup: { rule: 'MayRunAs', ranges: [{ min: 3000, max: 3000 }] },
+    hostPorts: [{ min: 8000, max: 8080 }],
+    hostNetwork: true,
+    requiredDropCapabilities: ['NET_RAW'],
+    forbiddenSysctls: ['kernel.shm_rmid_forced'],
+  }));
+  const rule = (id: string) => controls.rules.find((r) => r.id === id)!;
+  const policy = (id: string) => controls.policies.find((p) => p.kind === 'ValidatingAdmissionPolicy' && p.metadata.annotations['cdk8s-hardened.io/rule'] === id)!;
+  const pod = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'app' }, spec });
+  const cases: Array<[string, Record<string, unknown>, boolean]> = [
+    ['psp-allowed-host-paths', { containers: [{ name: 'a', image: 'a:1', volumeMounts: [{ name: 'logs', mountPath: '/l', readOnly: true }] }], volumes: [{ name: 'logs', hostPath: { path: '/var/log/pods' } }] }, false],
+    ['psp-allowed-host-paths', { containers: [{ name: 'a', image: 'a:1', volumeMounts: [{ name: 'logs', mountPath: '/l' }] }], volumes: [{ name: 'logs', hostPath: { path: '/var/log' } }] }, true],
+    ['psp-allowed-host-paths', { containers: [{ name: 'a', image: 'a:1' }], volumes: [{ name: 'logs', hostPath: { path: '/var/logs' } }] }, true],
+    ['psp-read-only-root-filesystem', { containers: [{ name: 'a', image: 'a:1', securityContext: { readOnlyRootFilesystem: true } }] }, false],
+    ['psp-read-only-root-filesystem', { containers: [{ name: 'a', image: 'a:1' }] }, true],
+    ['psp-run-as-user', { securityContext: { runAsUser: 1500 }, containers: [{ name: 'a', image: 'a:1' }] }, false],
+    ['psp-run-as-user', { securityContext: { runAsUser: 1500 }, containers: [{ name: 'a', image: 'a:1', securityContext: { runAsUser: 999 } }] }, true],
+    ['psp-run-as-group', { containers: [{ name: 'a', image: 'a:1' }] }, false],
+    ['psp-run-as-group', { securityContext: { runAsGroup: 3001 }, containers: [{ name: 'a', image: 'a:1' }] }, true],
+    ['psp-host-ports', { containers: [{ name: 'a', image: 'a:1', ports: [{ containerPort: 80, hostPort: 8080 }] }] }, false],
+    ['psp-host-ports', { containers: [{ name: 'a', image: 'a:1', ports: [{ containerPort: 80, hostPort: 80 }] }] }, true],
+    ['psp-host-namespaces', { hostNetwork: true, containers: [{ name: 'a', image: 'a:1' }] }, false],
+    ['psp-host-namespaces', { hostPID: true, containers: [{ name: 'a', image: 'a:1' }] }, true],
+    ['psp-volumes', { containers: [{ name: 'a', image: 'a:1' }], volumes: [{ name: 'c', configMap: { name: 'c' } }] }, false],
+    ['psp-volumes', { containers: [{ name: 'a', image: 'a:1' }], volumes: [{ name: 'd' }] }, true],
+    ['psp-required-drop-capabilities', { containers: [{ name: 'a', image: 'a:1', securityContext: { capabilities: { drop: ['ALL'] } } }] }, false],
+    ['psp-required-drop-capabilities', { containers: [{ name: 'a', image: 'a:1', securityContext: { capabilities: { drop: ['NET_ADMIN'] } } }] }, true],
+  ];
+  test.each(cases)('%s on %j fails: %s (rule and policy agree)', (id, spec, fails) => {
+    expect(ruleFails(rule(id), pod(spec))).toBe(fails);
+    expect(admit(policy(id), { object: pod(spec) }).outcome).toBe(fails ? 'denied' : 'admitted');
+  });
+
+  test('the level, and what cannot be carried over', () => {
+    expect(controls.level).toBe('privileged');
+    expect(controls.notCarried.filter((n) => n.weakens).map((n) => n.field)).toEqual(['forbiddenSysctls']);
+  });
+
+  test('a stricter level asked for: fewer policies, and the report says what it now refuses', () => {
+    const guide = migrate(readFileSync(GUIDE, 'utf8'), 'restricted');
+    expect(guide.level).toBe('restricted');
+    expect(guide.carried.map((c) => c.ruleId)).toEqual(['psp-allowed-capabilities', 'psp-volumes', 'psp-supplemental-groups', 'psp-fs-group']);
+    expect(guide.notCarried.filter((n) => /stricter than the PSP/.test(n.reason)).map((n) => n.field)).toEqual([
+      'seLinux', 'seccomp.security.alpha.kubernetes.io/allowedProfileNames', 'apparmor.security.beta.kubernetes.io/allowedProfileNames',
+    ]);
+  });
+
+  test('a PSP that maps to restricted needs no PSS policy', () => {
+    const r = migrate(psp({
+      requiredDropCapabilities: ['ALL'], allowedCapabilities: ['NET_BIND_SERVICE'], allowPrivilegeEscalation: false,
+      volumes: ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'],
+      runAsUser: { rule: 'MustRunAsNonRoot' }, seLinux: { rule: 'MustRunAs', seLinuxOptions: {} },
+    }, {
+      'seccomp.security.alpha.kubernetes.io/allowedProfileNames': 'runtime/default',
+      'apparmor.security.beta.kubernetes.io/allowedProfileNames': 'runtime/default',
+    }));
+    expect(r.level).toBe('restricted');
+    expect(r.carried).toEqual([]);
+    expect(r.policies).toEqual([]);
+  });
+});
+
+describe('migrate-psp command', () => {
+  test('prints the report and the policies; deterministic', async () => {
+    const a = await cli(['migrate-psp', GUIDE]);
+    const b = await cli(['migrate-psp', GUIDE]);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).toMatch(/^# PodSecurityPolicy "restricted" \(.*guide-restricted-psp.yaml:2\)/);
+    expect(a.stdout).toContain('#   pod-security.kubernetes.io/enforce: privileged');
+    expect(parseManifests(a.stdout, 'out.yaml')).toHaveLength(28);
+  });
+
+  test('reads stdin; json format', async () => {
+    const r = await cli(['migrate-psp', '--format', 'json', '-'], { stdin: readFileSync(GUIDE) });
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.summary).toEqual({ podSecurityPolicies: 1, policies: 14, weakening: 0, passed: true });
+    expect(json.migrations[0].file).toBe('<stdin>');
+  });
+
+  test('--out writes one file per PSP and the json report, atomically replacing the folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'migrate-'));
+    try {
+      const out = join(dir, 'psp');
+      expect((await cli(['migrate-psp', GUIDE, '--out', out])).code).toBe(0);
+      expect(readdirSync(out).sort()).toEqual(['migration.json', 'restricted.yaml']);
+      expect(readFileSync(join(out, 'restricted.yaml'), 'utf8')).toBe((await cli(['migrate-psp', GUIDE])).stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('exit 1 when a control cannot be carried over', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'migrate-'));
+    try {
+      writeFileSync(join(dir, 'p.yaml'), psp({ forbiddenSysctls: ['kernel.shm_rmid_forced'] }));
+      const r = await cli(['migrate-psp', join(dir, 'p.yaml')]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/p: forbiddenSysctls/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test.each([
+    ['apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n', /document 1, line 1: "v1" "ConfigMap" "c" is not a PodSecurityPolicy/],
+    [readFileSync(GUIDE, 'utf8').replace('  privileged: false', '  privilegd: false'), /line 7: PodSecurityPolicy spec.privilegd is not a PodSecurityPolicySpec field/],
+    [readFileSync(GUIDE, 'utf8').replace("rule: 'MustRunAsNonRoot'", "rule: 'NonRoot'"), /spec.runAsUser.rule is "NonRoot"; PodSecurityPolicy knows MustRunAs, MustRunAsNonRoot, RunAsAny/],
+    [readFileSync(GUIDE, 'utf8').replace("'secret'", "'secrets'"), /spec.volumes.3 names "secrets"/],
+  ])('bad input is one line naming file and line, exit 2 (%#)', async (text, message) => {
+    const r = await cli(['migrate-psp', '-'], { stdin: text });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^cdk8s-hardened: <stdin>/);
+  });
+});
+
+describe('check --psp', () => {
+  test('judges the controls the PSP carries, beside the profile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'migrate-'));
+    try {
+      const pod = goodPod();
+      delete pod.spec.securityContext.fsGroup;
+      writeFileSync(join(dir, 'pod.json'), JSON.stringify(pod));
+      const without = await cli(['check', '--format', 'json', join(dir, 'pod.json')]);
+      const withPsp = await cli(['check', '--format', 'json', '--psp', GUIDE, join(dir, 'pod.json')]);
+      const ids = (r: { stdout: string }) => (JSON.parse(r.stdout).findings as Array<{ ruleId: string; severity: string }>).filter((f) => f.severity === 'error').map((f) => f.ruleId);
+      expect(ids(without)).not.toContain('psp-fs-group');
+      expect(ids(withPsp)).toEqual([...ids(without), 'psp-fs-group']);
+      expect(withPsp.code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
