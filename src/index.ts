@@ -21,3 +21,6 @@ export * from './synth';
 export * from './admission';
 export * from './schema';
 export * from './output';
+export { migratePsp, pspObjects, pspCheckRules, PspMigration, FieldVerdict, CarriedControl, NotCarried, MigrateOptions, PSP_NAMESPACE_LABEL } from './migrate/psp';
+export { PSP_FIELD_MAPPING, PssLevel, PSS_LEVELS, PspFieldMapping } from './migrate/mapping';
+export { pspControlRule, PspControl, PspControlRule, IdRange, AllowedHostPath } from './policy/rules/psp/controls';
