@@ -69,6 +69,18 @@ export interface LockedDownNamespaceProps extends ObjectMetaProps {
    * @default - Pod Security `restricted`, no migrated policies
    */
   readonly migratedPsp?: MigratedPodSecurity;
+  /**
+   * Escape hatch: enforce a Pod Security level below `restricted` for a namespace whose pods need it (a node agent's
+   * hostPath, say), with the reason, recorded as a suppression of namespace-psa-labels on the Namespace.
+   * @default - restricted
+   */
+  readonly podSecurityException?: PodSecurityException;
+}
+
+/** A Pod Security level below restricted, and why (at least 10 letters or digits). */
+export interface PodSecurityException {
+  readonly level: 'baseline' | 'privileged';
+  readonly reason: string;
 }
 
 /** The part of a PodSecurityPolicy migration a namespace takes (a `PspMigration` is one). */
@@ -119,6 +131,15 @@ export class LockedDownNamespace extends Construct {
     }
 
     const migrated = props.migratedPsp;
+    const exception = props.podSecurityException;
+    if (exception !== undefined) {
+      if (migrated !== undefined) {
+        throw refuse.error('podSecurityException', 'podSecurityException and migratedPsp both set the Pod Security level', 'give one of them');
+      }
+      if (exception.level !== 'baseline' && exception.level !== 'privileged') {
+        throw refuse.error('podSecurityException.level', `podSecurityException.level ${JSON.stringify(exception.level)} is not baseline or privileged`, 'leave podSecurityException unset for restricted');
+      }
+    }
     if (migrated !== undefined) {
       if (!['privileged', 'baseline', 'restricted'].includes(migrated.level)) {
         throw refuse.error('migratedPsp.level', `migratedPsp.level ${JSON.stringify(migrated.level)} is not a Pod Security Standards level`, 'pass the level migrate-psp printed');
@@ -131,7 +152,7 @@ export class LockedDownNamespace extends Construct {
       apiVersion: 'v1',
       kind: 'Namespace',
       name,
-      labels: { ...labels, ...podSecurityLabels(PSA_POLICY_VERSION, migrated?.level), ...(migrated ? { [PSP_NAMESPACE_LABEL]: migrated.psp } : {}) },
+      labels: { ...labels, ...podSecurityLabels(PSA_POLICY_VERSION, migrated?.level ?? exception?.level), ...(migrated ? { [PSP_NAMESPACE_LABEL]: migrated.psp } : {}) },
       annotations: props.annotations,
       clusterScoped: true,
     });
@@ -139,6 +160,9 @@ export class LockedDownNamespace extends Construct {
       annotateSuppression(refuse, this.apiObject, 'namespace-psa-labels',
         `migrated from PodSecurityPolicy ${migrated.psp}, which maps to Pod Security ${migrated.level}; `
         + `its stricter controls are enforced by ${migrated.policies.filter((p) => p.kind === 'ValidatingAdmissionPolicy').length} ValidatingAdmissionPolicies`);
+    }
+    if (exception !== undefined) {
+      annotateSuppression(refuse, this.apiObject, 'namespace-psa-labels', exception.reason);
     }
     this.migratedPolicies = migrated !== undefined && migrated.emitPolicies !== false
       ? migrated.policies.map((p) => emit(this, `${p.kind === 'ValidatingAdmissionPolicy' ? 'Policy' : 'Binding'}-${p.metadata.name}`, {

@@ -46,6 +46,16 @@ describe('LockedDownNamespace takes a PodSecurityPolicy migration', () => {
     expect(json(b.apiObject).metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
+  test('podSecurityException: a lower level with its reason as a suppression; refused with migratedPsp or a short reason', () => {
+    const chart = new Chart(new HardenedApp({ outdir: UNUSED_OUTDIR, onReport: () => undefined }), 'c');
+    const ns = new LockedDownNamespace(chart, 'agents', { name: 'agents', podSecurityException: { level: 'baseline', reason: 'node agents need host ports for their probes' } });
+    expect(json(ns.apiObject).metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+    expect(json(ns.apiObject).metadata.annotations).toEqual({ 'suppress.cdk8s-hardened.io/namespace-psa-labels': 'node agents need host ports for their probes' });
+    expect(() => new LockedDownNamespace(chart, 'y', { name: 'y', podSecurityException: { level: 'baseline', reason: 'because' } })).toThrow(/10 letters or digits/);
+    expect(() => new LockedDownNamespace(chart, 'z', { name: 'z', migratedPsp: guideMigration(), podSecurityException: { level: 'baseline', reason: 'node agents need it here' } }))
+      .toThrow(/podSecurityException and migratedPsp both set the Pod Security level/);
+  });
+
   test('refuses a level that is not one', () => {
     const chart = new Chart(new HardenedApp({ outdir: UNUSED_OUTDIR, onReport: () => undefined }), 'c');
     expect(() => new LockedDownNamespace(chart, 'x', { name: 'x', migratedPsp: { psp: 'p', level: 'strict' as never, policies: [] } }))
