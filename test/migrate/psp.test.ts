@@ -6,7 +6,7 @@ import { migratePsp, PspMigration, pspObjects } from '../../src/migrate/psp';
 import { evaluate } from '../../src/policy/engine';
 import { Rule } from '../../src/policy/rule';
 import { SCHEMA_RULE } from '../../src/schema';
-import { admit, ruleFails } from '../admission/harness';
+import { admit, ruleFails, wrapPod } from '../admission/harness';
 import { cli, ROOT } from '../cli/helpers';
 
 const GUIDE = join(ROOT, 'test', 'fixtures', 'migrate', 'guide-restricted-psp.yaml');
@@ -289,5 +289,69 @@ describe('check --psp', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('derived rules and their policies agree on every combination of the identity fields', () => {
+  const variants: Array<[string, Record<string, unknown>]> = [
+    ['MustRunAs', {
+      volumes: ['*'], allowedCapabilities: ['*'],
+      runAsUser: { rule: 'MustRunAs', ranges: [{ min: 1000, max: 2000 }] },
+      runAsGroup: { rule: 'MustRunAs', ranges: [{ min: 3000, max: 3000 }] },
+      fsGroup: { rule: 'MustRunAs', ranges: [{ min: 5, max: 10 }] },
+      supplementalGroups: { rule: 'MustRunAs', ranges: [{ min: 5, max: 10 }, { min: 20, max: 20 }] },
+    }],
+    ['MayRunAs / MustRunAsNonRoot', {
+      volumes: ['*'], allowedCapabilities: ['*'],
+      runAsUser: { rule: 'MustRunAsNonRoot' },
+      runAsGroup: { rule: 'MayRunAs', ranges: [{ min: 3000, max: 3000 }] },
+      fsGroup: { rule: 'MayRunAs', ranges: [{ min: 5, max: 10 }] },
+      supplementalGroups: { rule: 'MayRunAs', ranges: [{ min: 5, max: 10 }] },
+    }],
+  ];
+  const users = [undefined, 0, 999, 1500];
+  const flags = [undefined, true, false];
+  const groups = [undefined, 1, 3000];
+  const fsGroups = [undefined, 0, 7];
+  const supplemental = [undefined, [], [7], [7, 0], [20]];
+  const pods: Array<Record<string, unknown>> = [];
+  const set = (o: Record<string, unknown>, k: string, v: unknown) => (v === undefined ? o : { ...o, [k]: v });
+  for (const podUser of users) {
+    for (const cUser of users) {
+      for (const flag of flags) {
+        for (const i of [0, 1, 2]) {
+          const podSc = set(set(set(set({}, 'runAsUser', podUser), 'runAsNonRoot', i === 0 ? flag : undefined), 'runAsGroup', groups[i]),
+            'fsGroup', fsGroups[(i + users.indexOf(cUser)) % 3]);
+          const withGroups = set(podSc, 'supplementalGroups', supplemental[(users.indexOf(podUser) + i) % supplemental.length]);
+          const cSc = set(set(set({ capabilities: { drop: ['ALL'] } }, 'runAsUser', cUser), 'runAsNonRoot', i === 1 ? flag : undefined), 'runAsGroup', groups[(i + 1) % 3]);
+          pods.push({
+            apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'app' },
+            spec: { securityContext: withGroups, containers: [{ name: 'a', image: 'a:1', securityContext: cSc }, { name: 'b', image: 'b:1' }] },
+          });
+        }
+      }
+    }
+  }
+
+  test.each(variants)('%s', (_name, spec) => {
+    const m = migrate(psp(spec));
+    const generated = m.rules.filter((r) => r.id.startsWith('psp-'));
+    expect(generated.map((r) => r.id).sort()).toEqual(['psp-fs-group', 'psp-run-as-group', 'psp-run-as-user', 'psp-supplemental-groups']);
+    let denied = 0;
+    for (const rule of generated) {
+      const policy = m.policies.find((p) => p.kind === 'ValidatingAdmissionPolicy' && p.metadata.annotations['cdk8s-hardened.io/rule'] === rule.id)!;
+      for (const pod of pods) {
+        for (const kind of ['Pod', 'Deployment', 'CronJob']) {
+          const object = kind === 'Pod' ? pod : wrapPod(pod, kind);
+          const verdict = admit(policy, { object });
+          expect([rule.id, kind, JSON.stringify(pod.spec), verdict.outcome === 'denied' && 'error' in verdict ? verdict.error : undefined, ruleFails(rule, object)])
+            .toEqual([rule.id, kind, JSON.stringify(pod.spec), undefined, verdict.outcome === 'denied']);
+          denied += verdict.outcome === 'denied' ? 1 : 0;
+        }
+      }
+    }
+    // Both outcomes occur for every rule: the combinations exercise each control.
+    expect(denied).toBeGreaterThan(0);
+    expect(denied).toBeLessThan(generated.length * pods.length * 3);
   });
 });

@@ -85,6 +85,14 @@ function celPathPrefix(path: string, prefix: string): string {
   return or(`${path} == ${str(pre)}`, `${path} == ${str(`${pre}/`)}`, `${path}.startsWith(${str(`${pre}/`)})`);
 }
 
+/**
+ * CEL: `test` of the container's `securityContext.<field>`, else of the pod's, else `unset` (no `null` branch, so the
+ * conditional type-checks against the typed schema).
+ */
+function effectiveTest(c: string, spec: string, f: string, test: (value: string) => string, unset: string): string {
+  return `(${present(c, SC, f)} ? ${test(select(c, SC, f))} : (${present(spec, SC, f)} ? ${test(select(spec, SC, f))} : ${unset}))`;
+}
+
 function meta(psp: string, kind: PspControlKind, title: string, description: string, remediation: string): Omit<ObjectRule, 'scope' | 'check' | 'kinds'> {
   return {
     id: `psp-${kind}`,
@@ -266,13 +274,10 @@ export function pspControlRule(psp: string, control: PspControl): PspControlRule
         })),
         admission: { target: 'pods', expression: everyPod((pod) => {
           const spec = `${pod}.spec`;
-          const effective = (c: string, f: string) => `(${present(c, SC, f)} ? ${select(c, SC, f)} : (${present(spec, SC, f)} ? ${select(spec, SC, f)} : null))`;
           return everyContainer(spec, (c) => (nonRoot
-            ? or(
-              and(`type(${effective(c, 'runAsUser')}) == int`, `${effective(c, 'runAsUser')} != 0`),
-              and(`${effective(c, 'runAsNonRoot')} == true`, `${effective(c, 'runAsUser')} != 0`),
-            )
-            : and(`type(${effective(c, 'runAsUser')}) == int`, celInRanges(effective(c, 'runAsUser'), ranges))));
+            ? effectiveTest(c, spec, 'runAsUser', (u) => `${u} != 0`,
+              effectiveTest(c, spec, 'runAsNonRoot', (flag) => `${flag} == true`, 'false'))
+            : effectiveTest(c, spec, 'runAsUser', (u) => celInRanges(u, ranges), 'false')));
         }) },
       };
     }
@@ -319,11 +324,7 @@ export function pspControlRule(psp: string, control: PspControl): PspControlRule
       if (control.kind === 'run-as-group') {
         expression = everyPod((pod) => {
           const spec = `${pod}.spec`;
-          const effective = (c: string) => `(${present(c, SC, 'runAsGroup')} ? ${select(c, SC, 'runAsGroup')} : (${present(spec, SC, 'runAsGroup')} ? ${select(spec, SC, 'runAsGroup')} : null))`;
-          return everyContainer(spec, (c) => or(
-            ...(must ? [] : [`${effective(c)} == null`]),
-            and(`type(${effective(c)}) == int`, celInRanges(effective(c), ranges)),
-          ));
+          return everyContainer(spec, (c) => effectiveTest(c, spec, 'runAsGroup', (g) => celInRanges(g, ranges), must ? 'false' : 'true'));
         });
       } else if (control.kind === 'fs-group') {
         expression = everyPod((pod) => (must
