@@ -33,6 +33,10 @@ export function loadMigrations(paths: readonly string[], readStdin: () => string
     throw new InputError(`${inputs.files.join(', ') || paths.join(', ')}: no PodSecurityPolicy objects`);
   }
   const excludedNamespaces = (options.excludeNamespaces ?? 'kube-system').split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const bad = excludedNamespaces.find((n) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n) || n.length > 63);
+  if (bad !== undefined) {
+    throw new UsageError(`--exclude-namespaces: "${bad}" is not a namespace name (lower-case letters, digits and "-")`);
+  }
   const seen = new Map<string, string>();
   return pspObjects(inputs.manifests).map(({ manifest }) => {
     const migration = migratePsp(manifest, { level: options.level as PssLevel | undefined, excludedNamespaces });

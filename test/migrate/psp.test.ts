@@ -273,6 +273,17 @@ describe('migrate-psp command', () => {
   });
 });
 
+test('migrate-psp usage errors: exit 2, one line', async () => {
+  const r = await cli(['migrate-psp', '--exclude-namespaces', 'Kube_System', GUIDE]);
+  expect([r.code, r.stderr]).toEqual([2, 'cdk8s-hardened: --exclude-namespaces: "Kube_System" is not a namespace name (lower-case letters, digits and "-")\n']);
+  const level = await cli(['migrate-psp', '--level', 'strict', GUIDE]);
+  expect(level.code).toBe(2);
+  expect(level.stderr).toMatch(/Allowed choices are baseline, restricted/);
+  const excluded = JSON.parse((await cli(['migrate-psp', '--format', 'json', '--exclude-namespaces', 'kube-system,monitoring', GUIDE])).stdout);
+  const binding = excluded.migrations[0].policies[1];
+  expect(binding.spec.matchResources.namespaceSelector.matchExpressions[0]).toEqual({ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', 'monitoring'] });
+});
+
 describe('check --psp', () => {
   test('judges the controls the PSP carries, beside the profile', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'migrate-'));
