@@ -130,7 +130,8 @@ export function runMigratePsp(paths: readonly string[], options: MigratePspOptio
   } else if (format === 'json') {
     io.stdout(formatMigrationJson(migrations));
   } else {
-    io.stdout(migrations.map(formatMigrationYaml).join('---\n'));
+    // Each migration's documents start with `---`; its header comment needs no separator of its own.
+    io.stdout(migrations.map(formatMigrationYaml).join(''));
   }
   if (weakening.length > 0) {
     io.stderr(`cdk8s-hardened: ${weakening.length} PSP ${weakening.length === 1 ? 'control' : 'controls'} cannot be carried over (${weakening.join('; ')}); see "Not carried over"\n`);

@@ -231,7 +231,7 @@ function emitMetrics(owner: HardenedWorkload, refuse: Refuse, metrics: ResolvedM
       },
     },
   });
-  const network = metrics.network ?? findNetwork(owner);
+  const network = metrics.network ?? findNetwork(owner, refuse);
   if (network !== undefined && network.namespace !== owner.namespace) {
     throw refuse.error('metrics.network',
       `metrics.network is the network of namespace "${network.namespace}", not of the workload's "${owner.namespace}"`, "pass the DefaultDenyNetwork of the workload's namespace");
@@ -245,9 +245,13 @@ function emitMetrics(owner: HardenedWorkload, refuse: Refuse, metrics: ResolvedM
 }
 
 /** The DefaultDenyNetwork created (before `owner`) for the owner's namespace anywhere in the app. */
-function findNetwork(owner: HardenedWorkload): DefaultDenyNetwork | undefined {
+function findNetwork(owner: HardenedWorkload, refuse: Refuse): DefaultDenyNetwork | undefined {
   const found = owner.node.root.node.findAll().filter((c): c is DefaultDenyNetwork => c instanceof DefaultDenyNetwork && c.namespace === owner.namespace);
-  return found.length === 1 ? found[0] : undefined;
+  if (found.length > 1) {
+    throw refuse.error('metrics.network', `namespace "${owner.namespace}" has ${found.length} DefaultDenyNetworks, so which one gets the scrape rule is not clear`,
+      'pass the one to use as metrics.network');
+  }
+  return found[0];
 }
 
 function checkReplicas(refuse: Refuse, replicas: number | undefined, fallback: number): number {

@@ -88,6 +88,13 @@ describe('metrics: a ServiceMonitor, the Service port and the scrape rule', () =
     expect(free.scrapePolicy).toBeUndefined();
   });
 
+  test('two default-deny networks in the namespace: the workload must name one', () => {
+    const { chart } = hardenedChart();
+    new DefaultDenyNetwork(chart, 'second', { name: 'second-deny', allowDns: false });
+    expect(() => new SecureDeployment(chart, 'api', { containers: [withMetrics()], metrics: { port: 'metrics' } }))
+      .toThrow(/namespace "team-a" has 2 DefaultDenyNetworks.*pass the one to use as metrics.network/);
+  });
+
   test.each([
     [{ port: 'metric' }, /metrics.port "metric" is not a port any container declares/],
     [{ port: 8080, path: 'metrics' }, /metrics.path "metrics" is not an absolute URL path/],

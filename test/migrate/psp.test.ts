@@ -227,6 +227,33 @@ describe('migrate-psp command', () => {
     expect(parseManifests(a.stdout, 'out.yaml')).toHaveLength(28);
   });
 
+  test('the output is schema-valid for check, and several PSPs are one stream; a PSP given twice is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'migrate-'));
+    try {
+      const other = psp({ readOnlyRootFilesystem: true, volumes: ['*'], allowedCapabilities: ['*'] }).replace('"name":"p"', '"name":"other"');
+      writeFileSync(join(dir, 'psps.yaml'), `${readFileSync(GUIDE, 'utf8')}---\n${other}\n`);
+      const r = await cli(['migrate-psp', join(dir, 'psps.yaml')]);
+      expect(r.code).toBe(0);
+      const objects = parseManifests(r.stdout, 'out.yaml').map((m) => m.object as any);
+      expect(objects.map((o) => o.metadata.name)).toEqual([
+        ...migrate(readFileSync(GUIDE, 'utf8')).policies.map((o) => o.metadata.name),
+        ...migrate(other).policies.map((o) => o.metadata.name),
+      ]);
+      expect(r.stdout).toContain('# PodSecurityPolicy "other"');
+      expect(objects.some((o) => o.metadata.name === 'cdk8s-hardened-psp-other-psp-read-only-root-filesystem')).toBe(true);
+      writeFileSync(join(dir, 'out.yaml'), r.stdout);
+      const checked = await cli(['check', '--profile', 'schema', '--format', 'json', join(dir, 'out.yaml')]);
+      expect(JSON.parse(checked.stdout).findings).toEqual([]);
+      expect(checked.code).toBe(0);
+      writeFileSync(join(dir, 'twice.yaml'), `${readFileSync(GUIDE, 'utf8')}---\n${readFileSync(GUIDE, 'utf8')}`);
+      const twice = await cli(['migrate-psp', join(dir, 'twice.yaml')]);
+      expect(twice.code).toBe(2);
+      expect(twice.stderr).toMatch(/twice.yaml:\d+: PodSecurityPolicy "restricted" is given twice \(first at .*twice.yaml:2\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('reads stdin; json format', async () => {
     const r = await cli(['migrate-psp', '--format', 'json', '-'], { stdin: readFileSync(GUIDE) });
     expect(r.code).toBe(0);
