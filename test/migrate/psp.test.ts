@@ -127,6 +127,42 @@ describe('migrate-psp: the guide\'s restricted PSP (the reference case)', () => 
     expect(findings).toEqual([]);
   });
 
+  test('the fsGroup policy and binding, field by field', () => {
+    const [policy, binding] = m.policies.filter((p) => p.metadata.name === 'cdk8s-hardened-psp-restricted-psp-fs-group');
+    const meta = {
+      name: 'cdk8s-hardened-psp-restricted-psp-fs-group',
+      labels: { 'app.kubernetes.io/managed-by': 'cdk8s-hardened' },
+      annotations: { 'cdk8s-hardened.io/rule': 'psp-fs-group', 'cdk8s-hardened.io/severity': 'error' },
+    };
+    expect(policy.apiVersion).toBe('admissionregistration.k8s.io/v1beta1');
+    expect(policy.kind).toBe('ValidatingAdmissionPolicy');
+    expect(policy.metadata).toEqual(meta);
+    const spec = policy.spec as any;
+    expect(spec.failurePolicy).toBe('Fail');
+    expect(spec.matchConstraints.resourceRules.map((r: any) => r.resources)).toEqual([
+      ['pods', 'pods/ephemeralcontainers', 'podtemplates', 'replicationcontrollers'], ['deployments', 'replicasets', 'statefulsets', 'daemonsets'], ['jobs', 'cronjobs'],
+    ]);
+    expect(spec.matchConditions.map((c: any) => c.name)).toEqual(['not-from-api-server', 'spec-or-annotations-changed']);
+    expect(spec.validations).toEqual([{
+      expression: expect.stringContaining('pod.spec.securityContext.fsGroup >= 1 && pod.spec.securityContext.fsGroup <= 65535'),
+      message: 'psp-fs-group: fsGroup must be set in 1-65535. Set securityContext.fsGroup to an ID within 1-65535. See https://kubernetes.io/docs/concepts/security/pod-security-policy/',
+      reason: 'Forbidden',
+    }]);
+    expect(binding).toEqual({
+      apiVersion: 'admissionregistration.k8s.io/v1beta1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: meta,
+      spec: {
+        policyName: 'cdk8s-hardened-psp-restricted-psp-fs-group',
+        validationActions: ['Deny'],
+        matchResources: { namespaceSelector: { matchExpressions: [
+          { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] },
+          { key: 'cdk8s-hardened.io/psp', operator: 'In', values: ['restricted'] },
+        ] } },
+      },
+    });
+  });
+
   test('the generated policies compile, admit the good pod and deny exactly what their rule finds', () => {
     const policies = m.policies.filter((p) => p.kind === 'ValidatingAdmissionPolicy');
     const ruleOf = (id: string): Rule => m.rules.find((r) => r.id === id)!;
@@ -242,7 +278,8 @@ describe('migrate-psp command', () => {
       expect(r.stdout).toContain('# PodSecurityPolicy "other"');
       expect(objects.some((o) => o.metadata.name === 'cdk8s-hardened-psp-other-psp-read-only-root-filesystem')).toBe(true);
       writeFileSync(join(dir, 'out.yaml'), r.stdout);
-      const checked = await cli(['check', '--profile', 'schema', '--format', 'json', join(dir, 'out.yaml')]);
+      // The hardened profile (schema included) passes every emitted object.
+      const checked = await cli(['check', '--format', 'json', join(dir, 'out.yaml')]);
       expect(JSON.parse(checked.stdout).findings).toEqual([]);
       expect(checked.code).toBe(0);
       writeFileSync(join(dir, 'twice.yaml'), `${readFileSync(GUIDE, 'utf8')}---\n${readFileSync(GUIDE, 'utf8')}`);
