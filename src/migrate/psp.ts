@@ -354,8 +354,15 @@ function analyse(reader: SpecReader, annotations: JsonObject | undefined, name: 
   const procMounts = reader.strings('allowedProcMountTypes');
   const unmasked = procMounts.some((p) => p !== 'Default');
   verdict('allowedProcMountTypes', unmasked ? 'privileged' : 'restricted', unmasked ? `${procMounts.join(', ')} allowed` : 'Default only');
+  procMounts.forEach((p, i) => {
+    if (p !== 'Default' && p !== 'Unmasked') {
+      reader.fail(['allowedProcMountTypes', i], `is ${show(p)}; PodSecurityPolicy knows Default and Unmasked`);
+    }
+  });
   if (!unmasked) {
     control('allowedProcMountTypes', 'pss-baseline-proc-mount', 'baseline');
+  } else {
+    lost('allowedProcMountTypes', 'the PSP allowed procMount Unmasked; so does Pod Security privileged, but Kubernetes 1.28 honours it only with the alpha ProcMountType feature gate (elsewhere the field is dropped and /proc stays masked)', false);
   }
   const runtimeClass = objectField(reader.spec, 'runtimeClass');
   if (runtimeClass) {

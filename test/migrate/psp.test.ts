@@ -223,6 +223,13 @@ describe('migrate-psp: stricter controls of other PSPs', () => {
     expect(admit(policy(id), { object: pod(spec) }).outcome).toBe(fails ? 'denied' : 'admitted');
   });
 
+  test('allowedProcMountTypes Unmasked: privileged, with the feature-gate nuance reported', () => {
+    const unmasked = migrate(psp({ allowedProcMountTypes: ['Default', 'Unmasked'], volumes: ['*'] }));
+    expect(unmasked.fields.find((f) => f.field === 'allowedProcMountTypes')!.level).toBe('privileged');
+    expect(unmasked.carried.map((c) => c.ruleId)).not.toContain('pss-baseline-proc-mount');
+    expect(unmasked.notCarried.find((n) => n.field === 'allowedProcMountTypes')).toEqual({ field: 'allowedProcMountTypes', reason: expect.stringMatching(/alpha ProcMountType feature gate/), weakens: false });
+  });
+
   test('the level, and what cannot be carried over', () => {
     expect(controls.level).toBe('privileged');
     expect(controls.notCarried.filter((n) => n.weakens).map((n) => n.field)).toEqual(['forbiddenSysctls']);
@@ -328,6 +335,7 @@ describe('migrate-psp command', () => {
     [readFileSync(GUIDE, 'utf8').replace('  privileged: false', '  privilegd: false'), /line 7: PodSecurityPolicy spec.privilegd is not a PodSecurityPolicySpec field/],
     [readFileSync(GUIDE, 'utf8').replace("rule: 'MustRunAsNonRoot'", "rule: 'NonRoot'"), /spec.runAsUser.rule is "NonRoot"; PodSecurityPolicy knows MustRunAs, MustRunAsNonRoot, RunAsAny/],
     [readFileSync(GUIDE, 'utf8').replace("'secret'", "'secrets'"), /spec.volumes.3 names "secrets"/],
+    [readFileSync(GUIDE, 'utf8').replace('  hostPID: false', '  hostPID: false\n  allowedProcMountTypes: [Masked]'), /spec.allowedProcMountTypes.0 is "Masked"; PodSecurityPolicy knows Default and Unmasked/],
   ])('bad input is one line naming file and line, exit 2 (%#)', async (text, message) => {
     const r = await cli(['migrate-psp', '-'], { stdin: text });
     expect(r.code).toBe(2);
