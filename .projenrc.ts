@@ -20,7 +20,7 @@ const project = new typescript.TypeScriptProject({
     'dockerfile-ast@^0.7.1',
     'picomatch@^4.0.3',
   ],
-  devDeps: ['@types/node@^20', '@types/picomatch@^4.0.3', 'fast-check@^4.11.0', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2'],
+  devDeps: ['@types/node@^20', '@actions/workflow-parser@^0.3.61', '@types/picomatch@^4.0.3', 'fast-check@^4.11.0', '@bufbuild/cel@^0.6.1', '@bufbuild/protobuf@^2.6.2'],
   bin: { 'cdk8s-hardened': 'lib/cli/main.js' },
   eslint: false,
   prettier: false,

@@ -127,8 +127,8 @@ function loadAllFloor(file) {
 }
 
 /** `cdk8s-hardened check --profile hardened` of a file, as a user runs it (whole process, JSON report). */
-function checkProcess(file) {
-  const r = wholeProcess([path.join(LIB, 'cli', 'main.js'), 'check', '--profile', 'hardened', '--format', 'json', file]);
+function checkProcess(file, extra = []) {
+  const r = wholeProcess([path.join(LIB, 'cli', 'main.js'), 'check', '--profile', 'hardened', '--format', 'json', ...extra, file]);
   if (r.status !== 0 && r.status !== 1) {
     throw new Error(`check failed (exit ${r.status}): ${r.stderr.split('\n')[0]}`);
   }
@@ -177,14 +177,20 @@ function main() {
     for (const count of checkSizes) {
       const file = path.join(work, `mixed-${count}.yaml`);
       writeFileSync(file, mixedObjects(count).map((o) => YAML.stringify(o)).join('---\n'));
-      const pairs = Array.from({ length: pairCount }, () => [checkProcess(file), loadAllFloor(file)]);
-      const subject = { ms: median(pairs.map((p) => p[0].ms)), peakRssMb: Math.max(...pairs.map((p) => p[0].peakRssMb)) };
-      const floor = { ms: median(pairs.map((p) => p[1].ms)), peakRssMb: Math.max(...pairs.map((p) => p[1].peakRssMb)) };
+      // Each round: check as users run it (threads chosen by size), the floor, and check on one thread (--jobs 1).
+      const pairs = Array.from({ length: pairCount }, () => [checkProcess(file), loadAllFloor(file), checkProcess(file, ['--jobs', '1'])]);
+      const sideOf = (i) => ({ ms: median(pairs.map((p) => p[i].ms)), peakRssMb: Math.max(...pairs.map((p) => p[i].peakRssMb)) });
+      const subject = sideOf(0);
+      const floor = sideOf(1);
+      const single = sideOf(2);
       const ratio = median(pairs.map(([a, b]) => a.ms / b.ms));
-      checks[count] = { subject, floor, ratio, file };
+      const speedup = median(pairs.map(([a, , c]) => c.ms / a.ms));
+      checks[count] = { subject, floor, ratio, file, single, speedup };
       say(`check  ${count} objects: cdk8s-hardened check --profile hardened ${subject.ms.toFixed(0)} ms vs js-yaml loadAll ${floor.ms.toFixed(0)} ms `
         + `= ${ratio.toFixed(2)}x (whole processes, median of ${pairCount} pairs); ${(count / (subject.ms / 1000)).toFixed(0)} objects/s; `
         + `peak RSS ${subject.peakRssMb.toFixed(0)} MB (floor ${floor.peakRssMb.toFixed(0)} MB)`);
+      say(`check  ${count} objects on ${os.availableParallelism()} cores: one thread (--jobs 1) ${single.ms.toFixed(0)} ms, `
+        + `peak RSS ${single.peakRssMb.toFixed(0)} MB; the default is ${speedup.toFixed(2)}x faster`);
     }
     const check = checks[2000].subject;
     const checkRatio = checks[2000].ratio;
@@ -246,7 +252,13 @@ function main() {
       synth_scaling_exponent: Number(exponent.toFixed(3)),
       synth_marginal_exponent: Number(marginal.toFixed(3)),
       check_ratio: Number(checkRatio.toFixed(3)),
-      ...(checks[20000] ? { check_ratio_20k: Number(checks[20000].ratio.toFixed(3)), check_peak_rss_mb_20k: Math.round(checks[20000].subject.peakRssMb) } : {}),
+      check_threads_speedup_2k: Number(checks[2000].speedup.toFixed(3)),
+      ...(checks[20000] ? {
+        check_ratio_20k: Number(checks[20000].ratio.toFixed(3)),
+        check_peak_rss_mb_20k: Math.round(checks[20000].subject.peakRssMb),
+        check_threads_speedup_20k: Number(checks[20000].speedup.toFixed(3)),
+        check_one_thread_peak_rss_mb_20k: Math.round(checks[20000].single.peakRssMb),
+      } : {}),
       ...(many ? { check_200k_documents_ms: Math.round(many.ms) } : {}),
       ...peers.figures,
       check_objects_per_s: Math.round(objectsPerS),

@@ -1,12 +1,11 @@
 import { randomBytes } from 'crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'fs';
 import { basename, dirname, join, resolve } from 'path';
-import { configuredRules, exemptionSuppressions, suppressionPolicy } from '../config/config';
+import { exemptionSuppressions, suppressionPolicy } from '../config/config';
 import { LoadedConfig } from '../input/config-file';
-import { evaluateRun } from '../policy/engine';
-import { rulesForProfile } from '../policy/packs';
-import { createSchemaRule, CrdError, SCHEMA_RULE_ID } from '../schema';
-import { Profile, Rule } from '../policy/rule';
+import { Evaluation, EvaluateOptions, evaluateRun } from '../policy/engine';
+import { CrdError } from '../schema';
+import { Manifest, Profile, Rule } from '../policy/rule';
 import { formatJson } from '../report/json';
 import { formatJunit } from '../report/junit';
 import { formatSarif } from '../report/sarif';
@@ -15,8 +14,11 @@ import { formatText } from '../report/text';
 import { decodeManifestBytes, escapeControls, InputError } from '../input/parse';
 import { ScanGate } from '../container/model';
 import { readTrivyReports, scanSeverities } from '../container/trivy';
-import { ExcludeGlobs, loadInputs, pathFilter, readManifestFile } from './inputs';
+import { CollectedInputs, collectInputs, ExcludeGlobs, LoadedInputs, loadInputs, pathFilter, readManifestFile, resolveInputs } from './inputs';
+import { checkInParallel, threadsFor } from './parallel';
+import { readYamlChunks } from '../input/read';
 import type { CliIo } from './program';
+import { checkRules } from './rule-set';
 
 /** Exit codes CI can gate on. */
 export const EXIT_OK = 0;
@@ -178,6 +180,11 @@ export interface CheckOptions {
   readonly ignoreUnfixed?: boolean;
   /** PodSecurityPolicy files: the controls migrate-psp carries over from them are judged too (psp-* rules). */
   readonly psp?: readonly string[];
+  /**
+   * Threads that read and judge (1: this thread only). The report is the same for any number.
+   * @default - one per core (at most MAX_JOBS) from PARALLEL_MIN_DOCUMENTS YAML documents on, else 1
+   */
+  readonly jobs?: number;
 }
 
 /** Reads the `--scan` reports into the scan gate; a bad report is an InputError, a bad option a UsageError. */
@@ -210,35 +217,30 @@ export function renderReport(report: Report, format: CheckFormat, rules: readonl
   }
 }
 
-/**
- * Replaces the pack's schema rule with one that also knows the CRDs in `files` (a CRD that cannot be used is a usage
- * error), and returns those CRDs for the rules that learn the scope of custom kinds from them.
- */
-function withCrds(rules: Rule[], files: readonly string[] | undefined, io: CliIo): { rules: Rule[]; crds: unknown[] } {
-  if (!files || files.length === 0) {
-    return { rules, crds: [] };
-  }
-  const crds = loadInputs(files, io.readStdin, {}).manifests.map((m) => m.object);
-  let schemaRule: Rule;
-  try {
-    schemaRule = createSchemaRule({ crds });
-  } catch (error) {
-    if (error instanceof CrdError) {
-      throw new UsageError(`--crd: ${error.message}`);
-    }
-    throw error;
-  }
-  return { rules: rules.map((rule) => (rule.id === SCHEMA_RULE_ID ? schemaRule : rule)), crds };
+/** The CustomResourceDefinitions of the `--crd` files (read as any input is). */
+function loadCrds(files: readonly string[] | undefined, io: CliIo): unknown[] {
+  return files?.length ? loadInputs(files, io.readStdin, {}).manifests.map((m) => m.object) : [];
 }
 
-/** The psp-* rules of the `--psp` files (loaded on demand: most runs give none). */
-function pspRules(files: readonly string[] | undefined, io: CliIo): Rule[] {
+/**
+ * The PodSecurityPolicies of the `--psp` files, checked as migrate-psp checks them (a bad one is an InputError), as
+ * plain objects with their file and line: what checkRules (on this thread and the workers) derives psp-* rules from.
+ * Loaded on demand: most runs give none.
+ */
+function loadPsps(files: readonly string[] | undefined, io: CliIo): Manifest[] {
   if (!files || files.length === 0) {
     return [];
   }
-  const { loadMigrations } = require('./migrate-psp') as typeof import('./migrate-psp');
-  const { pspCheckRules } = require('../migrate/psp') as typeof import('../migrate/psp');
-  return pspCheckRules(loadMigrations(files, io.readStdin));
+  const { migrationsOf } = require('./migrate-psp') as typeof import('./migrate-psp');
+  const inputs = loadInputs(files, io.readStdin, { strictInputs: true });
+  if (inputs.manifests.length === 0) {
+    throw new InputError(`--psp ${inputs.files.join(', ') || files.join(', ')}: no PodSecurityPolicy objects`);
+  }
+  migrationsOf(inputs.manifests);
+  return inputs.manifests.map((m) => ({
+    object: m.object,
+    ...(m.origin ? { origin: { ...(m.origin.file !== undefined ? { file: m.origin.file } : {}), ...(m.origin.line !== undefined ? { line: m.origin.line } : {}) } } : {}),
+  }));
 }
 
 /**
@@ -248,30 +250,80 @@ function pspRules(files: readonly string[] | undefined, io: CliIo): Rule[] {
  */
 export function runCheck(paths: readonly string[], options: CheckOptions, io: CliIo): number {
   const config = options.config?.config;
-  const profile = options.profile ?? config?.profile ?? 'hardened';
-  const format = options.format ?? 'text';
-  const failOn = options.failOn ?? config?.failOn ?? 'error';
   const excludes: ExcludeGlobs[] = [
     ...(options.exclude?.length ? [{ globs: options.exclude, baseDir: options.cwd ?? process.cwd(), source: '--exclude' }] : []),
     ...(config?.ignorePaths?.length ? [{ globs: config.ignorePaths, baseDir: options.config!.baseDir, source: `${config.file} ignorePaths` }] : []),
   ];
   const exclude = pathFilter(excludes);
+  return judgeInputs((progress) => collectInputs(paths, io.readStdin, {
+    maxFileBytes: options.maxFileBytes,
+    exclude,
+    strictInputs: options.strictInputs,
+    onFile: (index, total) => {
+      if (total > PROGRESS_MIN_FILES) {
+        progress.update(`reading ${total} files`, index, total);
+      }
+    },
+  }), paths.join(', '), options, io);
+}
+
+/** What `check` judges: the objects read, the files they came from and the files skipped. */
+export interface CheckInputs {
+  readonly manifests: readonly Manifest[];
+  readonly files: readonly string[];
+  readonly skipped: ReadonlyArray<{ readonly file: string; readonly reason: string }>;
+}
+
+/**
+ * Judges the objects `load` returns (or, for check's files, collects: then the documents of large YAML streams are
+ * read and judged on several threads, see parallel.ts) and writes the report as `check` does (formats, profiles, configuration,
+ * suppressions, scan gate, exit code); `check` reads files, `audit` a cluster. `what` names the input when there
+ * is no file to name (the "no Kubernetes objects" error).
+ */
+export function judgeInputs(load: (progress: Progress) => CheckInputs | CollectedInputs, what: string, options: CheckOptions, io: CliIo): number {
+  const config = options.config?.config;
+  const profile = options.profile ?? config?.profile ?? 'hardened';
+  const format = options.format ?? 'text';
+  const failOn = options.failOn ?? config?.failOn ?? 'error';
   const env = io.env ?? process.env;
   const progress = new Progress(io, Boolean(io.stderrIsTTY));
   let report: Report;
   let rules: Rule[];
   try {
     const scan = loadScanGate(options);
-    const inputs = loadInputs(paths, io.readStdin, {
-      maxFileBytes: options.maxFileBytes,
-      exclude,
-      strictInputs: options.strictInputs,
-      onFile: (index, total) => {
-        if (total > PROGRESS_MIN_FILES) {
-          progress.update(`reading ${total} files`, index, total);
-        }
-      },
-    });
+    const loaded = load(progress);
+    // Objects read already (audit) are one part; check's files come collected, their YAML documents still to read.
+    const collected: CollectedInputs = 'parts' in loaded ? loaded
+      : { files: loaded.files, parts: [...loaded.skipped.map((skipped) => ({ skipped })), { manifests: loaded.manifests }] };
+    // A bad --crd file is reported after the inputs (a bad input, empty input), as the rules come after them.
+    let crds: unknown[] = [];
+    let psps: Manifest[] = [];
+    let rulesError: unknown;
+    try {
+      crds = loadCrds(options.crds, io);
+      psps = loadPsps(options.psp, io);
+      rules = checkRules(profile, config, crds, psps);
+    } catch (error) {
+      rulesError = error instanceof CrdError ? new UsageError(`--crd: ${error.message}`) : error;
+      rules = [];
+    }
+    const evaluateOptions: EvaluateOptions = {
+      crds,
+      exemptions: exemptionSuppressions(config),
+      suppressionPolicy: suppressionPolicy(config, options.now ?? new Date()),
+      ...(scan ? { scan } : {}),
+    };
+    const threads = rulesError === undefined ? threadsFor(collected, rules, options.jobs) : 1;
+    let inputs: LoadedInputs;
+    let evaluation: Evaluation | undefined;
+    if (threads > 1) {
+      progress.clear();
+      ({ inputs, evaluation } = checkInParallel(collected, threads, rules, {
+        profile, config, crds, now: (options.now ?? new Date()).getTime(), ...(scan ? { scan } : {}), ...(psps.length ? { psps } : {}),
+      }, evaluateOptions));
+    } else {
+      inputs = resolveInputs(collected, (pending) => [readYamlChunks(pending.stream)]);
+    }
     const manifests = inputs.manifests;
     progress.clear();
     if (!options.quiet) {
@@ -281,26 +333,25 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
     }
     if (manifests.length === 0 && !options.allowEmpty) {
       const skipped = inputs.skipped.length ? ` (${inputs.skipped.length} of them skipped: YAML or JSON that is not Kubernetes objects)` : '';
-      throw new InputError(`${inputs.files.join(', ') || paths.join(', ')}: no Kubernetes objects${skipped} (empty input most often means a renderer failed; `
+      throw new InputError(`${inputs.files.join(', ') || what}: no Kubernetes objects${skipped} (empty input most often means a renderer failed; `
         + 'pass --allow-empty if nothing is expected)');
     }
-    const known = withCrds(rulesForProfile(profile), options.crds, io);
-    rules = [...configuredRules(config, known.rules), ...pspRules(options.psp, io)];
-    let judged = rules;
-    if (io.stderrIsTTY && (manifests.length > PROGRESS_MIN_OBJECTS || inputs.files.length > PROGRESS_MIN_FILES)) {
-      const total = rules.length * manifests.length;
-      let done = 0;
-      judged = counted(rules, manifests.length, (n) => {
-        done += n;
-        progress.update(`checking ${manifests.length} objects`, done, total);
-      });
+    if (rulesError !== undefined) {
+      throw rulesError;
     }
-    const { findings, suppressions } = evaluateRun(manifests, judged, {
-      crds: known.crds,
-      exemptions: exemptionSuppressions(config),
-      suppressionPolicy: suppressionPolicy(config, options.now ?? new Date()),
-      ...(scan ? { scan } : {}),
-    });
+    if (!evaluation) {
+      let judged = rules;
+      if (io.stderrIsTTY && (manifests.length > PROGRESS_MIN_OBJECTS || inputs.files.length > PROGRESS_MIN_FILES)) {
+        const total = rules.length * manifests.length;
+        let done = 0;
+        judged = counted(rules, manifests.length, (n) => {
+          done += n;
+          progress.update(`checking ${manifests.length} objects`, done, total);
+        });
+      }
+      evaluation = evaluateRun(manifests, judged, evaluateOptions);
+    }
+    const { findings, suppressions } = evaluation;
     report = {
       findings,
       summary: summarize(findings, manifests.length, profile, failOn),

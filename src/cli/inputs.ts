@@ -6,6 +6,7 @@ import { KUSTOMIZATION_FILES, KustomizationPlan, planKustomization } from '../in
 import { decodeManifestBytes, InputError, NotKubernetesError, parseManifests } from '../input/parse';
 import { compileGlob, CONFIG_FILE } from '../config/config';
 import { isDockerfileName, readContainerInput } from '../container/read';
+import { ChunkReading, notKubernetesCheck, PreparedStream, prepareManifests, readYamlChunks } from '../input/read';
 import { Manifest } from '../policy/rule';
 
 /** Files larger than this are refused rather than read into memory. */
@@ -325,67 +326,150 @@ export interface LoadedInputs {
   readonly skipped: readonly SkippedFile[];
 }
 
-/** Reads and parses every input. `readStdin` supplies the content of `-`. */
-export function loadInputs(paths: readonly string[], readStdin: () => string | Uint8Array, options: LoadOptions = {}): LoadedInputs {
+/** A YAML stream whose documents are still to be read (`readYamlChunks`), and whether a folder walk may skip it. */
+export interface PendingStream {
+  readonly name: string;
+  readonly stream: PreparedStream;
+  /** Found by a folder walk (not named, not stdin) and strictInputs off: skipped when it holds no Kubernetes object. */
+  readonly skippable: boolean;
+}
+
+/**
+ * One input as `collectInputs` found it, in input order: objects read, a file skipped, a YAML stream to read, or the
+ * first failure (nothing after it was read; a failure in the documents of a stream before it comes first).
+ */
+export type InputPart =
+  | { readonly manifests: readonly Manifest[] }
+  | { readonly skipped: SkippedFile }
+  | { readonly pending: PendingStream }
+  | { readonly error: unknown };
+
+export interface CollectedInputs {
+  readonly files: readonly string[];
+  readonly parts: readonly InputPart[];
+}
+
+/**
+ * Reads every input up to its YAML documents: files, stdin, kustomizations and Docker inputs are read, a YAML
+ * stream is checked and cut into documents for `resolveInputs` to read. `readStdin` supplies the content of `-`.
+ */
+export function collectInputs(paths: readonly string[], readStdin: () => string | Uint8Array, options: LoadOptions = {}): CollectedInputs {
   const maxBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
   const files = expandPaths(paths, options.exclude);
   // Only files a folder walk found are skipped when they are not Kubernetes objects: a file named on the command line
   // (or stdin) was meant as manifests, so it is refused.
   const named = new Set(paths.filter((p) => p !== '-').map((p) => resolve(p)));
-  const manifests: Manifest[] = [];
   const names: string[] = [];
-  const skipped: SkippedFile[] = [];
-  files.forEach((file, index) => {
+  const parts: InputPart[] = [];
+  for (const [index, file] of files.entries()) {
     options.onFile?.(index, files.length, file);
-    let text: string;
     const name = file === '-' ? STDIN_NAME : file;
-    if (file === '-') {
-      const input = readStdin();
-      const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
-      if (size > maxBytes) {
-        throw new InputError(`${STDIN_NAME}: too large (${size} bytes; the limit is ${maxBytes})`);
-      }
-      text = typeof input === 'string' ? input : decodeManifestBytes(input, name);
-    } else if (isKustomizationFile(file)) {
-      names.push(name);
-      if (planFor(file).kind === 'files') {
-        return; // given by name but only lists files: those are judged where they are
-      }
-      // The build's output is judged; it has no lines of its own, so findings point at the kustomization.
-      for (const manifest of parseManifests(renderKustomization(file, maxBytes), `${name} (as kubectl kustomize renders it)`)) {
-        manifests.push({ ...manifest, origin: { file: name, document: manifest.origin?.document } });
-      }
-      return;
-    } else {
-      text = decodeManifestBytes(readManifestFile(file, maxBytes), name);
-    }
-    names.push(name);
-    let read: Manifest[];
+    const skippable = !options.strictInputs && file !== '-' && !named.has(resolve(file));
     try {
+      let text: string;
+      if (file === '-') {
+        const input = readStdin();
+        const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
+        if (size > maxBytes) {
+          throw new InputError(`${STDIN_NAME}: too large (${size} bytes; the limit is ${maxBytes})`);
+        }
+        text = typeof input === 'string' ? input : decodeManifestBytes(input, name);
+      } else if (isKustomizationFile(file)) {
+        names.push(name);
+        if (planFor(file).kind === 'files') {
+          continue; // given by name but only lists files: those are judged where they are
+        }
+        // The build's output is judged; it has no lines of its own, so findings point at the kustomization.
+        let built: Manifest[];
+        try {
+          built = parseManifests(renderKustomization(file, maxBytes), `${name} (as kubectl kustomize renders it)`);
+        } catch (error) {
+          parts.push({ error }); // a kustomization is never skipped: what it builds is what the cluster receives
+          break;
+        }
+        parts.push({ manifests: built.map((manifest) => ({ ...manifest, origin: { file: name, document: manifest.origin?.document } })) });
+        continue;
+      } else {
+        text = decodeManifestBytes(readManifestFile(file, maxBytes), name);
+      }
+      names.push(name);
       // Dockerfiles, daemon.json and docker inspect output (issue 17); undefined for Kubernetes manifests.
       const containerInputs = readContainerInput(file, name, text);
       if (containerInputs) {
-        manifests.push(...containerInputs);
-        return;
+        parts.push({ manifests: containerInputs });
+        continue;
       }
-      read = parseManifests(text, name);
+      const prepared = prepareManifests(text, name);
+      parts.push('stream' in prepared ? { pending: { name, stream: prepared.stream, skippable } } : finishStream(name, skippable, () => prepared.manifests));
     } catch (error) {
-      // A folder walk skips well-formed YAML and JSON that is neither Kubernetes objects nor a Docker input
-      // (package.json, Helm values); a file named on the command line, or stdin, was meant as input: refused.
-      if (error instanceof NotKubernetesError && !options.strictInputs && file !== '-' && !named.has(resolve(file))) {
-        const prefix = `${name}: `;
-        skipped.push({ file: name, reason: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message });
-        return;
+      parts.push(skippedOrFailed(name, skippable, error));
+      if ('error' in parts[parts.length - 1]) {
+        break;
       }
+    }
+  }
+  return { files: names, parts };
+}
+
+/** A folder walk skips well-formed YAML and JSON that is neither Kubernetes objects nor a Docker input; else a failure. */
+function skippedOrFailed(name: string, skippable: boolean, error: unknown): InputPart {
+  // A file named on the command line, or stdin, was meant as input: refused.
+  if (error instanceof NotKubernetesError && skippable) {
+    const prefix = `${name}: `;
+    return { skipped: { file: name, reason: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message } };
+  }
+  return { error };
+}
+
+/** The objects of a file read (kustomize's own build files left out), or the file skipped; other failures throw. */
+function finishStream(name: string, skippable: boolean, read: () => readonly Manifest[]): InputPart {
+  let manifests: readonly Manifest[];
+  try {
+    manifests = read();
+  } catch (error) {
+    const part = skippedOrFailed(name, skippable, error);
+    if ('error' in part) {
       throw error;
     }
-    for (const manifest of read) {
-      if (!isBuildConfiguration(manifest.object)) {
+    return part;
+  }
+  return { manifests: manifests.filter((m) => !isBuildConfiguration(m.object)) };
+}
+
+/**
+ * Reads the YAML streams of collected inputs (`read` reads a stream's documents: all at once, or in ranges on
+ * worker threads, in order) and returns what `loadInputs` returns; the first failure in input order throws.
+ */
+export function resolveInputs(collected: CollectedInputs, read: (pending: PendingStream) => readonly ChunkReading[]): LoadedInputs {
+  const manifests: Manifest[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const part of collected.parts) {
+    let done: InputPart = part;
+    if ('pending' in part) {
+      const { name, skippable } = part.pending;
+      done = finishStream(name, skippable, () => {
+        const readings = read(part.pending);
+        const all = readings.flatMap((r) => r.manifests);
+        return notKubernetesCheck(all, readings.find((r) => r.skipped)?.skipped);
+      });
+    }
+    if ('error' in done) {
+      throw done.error;
+    }
+    if ('skipped' in done) {
+      skipped.push(done.skipped);
+    } else if ('manifests' in done) {
+      for (const manifest of done.manifests) {
         manifests.push(manifest);
       }
     }
-  });
-  return { files: names, manifests, skipped };
+  }
+  return { files: collected.files, manifests, skipped };
+}
+
+/** Reads and parses every input. `readStdin` supplies the content of `-`. */
+export function loadInputs(paths: readonly string[], readStdin: () => string | Uint8Array, options: LoadOptions = {}): LoadedInputs {
+  return resolveInputs(collectInputs(paths, readStdin, options), (pending) => [readYamlChunks(pending.stream)]);
 }
 
 /**

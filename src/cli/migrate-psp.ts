@@ -6,6 +6,7 @@ import { migratePsp, PspMigration, pspObjects } from '../migrate/psp';
 import { OutputError, replaceDirAtomically } from '../output/atomic';
 import { toYaml } from '../output/yaml';
 import { EXIT_FINDINGS, EXIT_OK, OutputFileError, UsageError } from './check';
+import { Manifest } from '../policy/rule';
 import { loadInputs } from './inputs';
 import type { CliIo } from './program';
 
@@ -25,12 +26,17 @@ export interface MigratePspOptions {
 
 /** Reads the PSPs of `paths` and computes what replaces each (InputError for anything else in the input). */
 export function loadMigrations(paths: readonly string[], readStdin: () => string | Uint8Array, options: Pick<MigratePspOptions, 'level' | 'excludeNamespaces'> = {}): PspMigration[] {
-  if (options.level !== undefined && !(PSS_LEVELS as readonly string[]).includes(options.level)) {
-    throw new UsageError(`--level: unknown level "${options.level}"; use baseline or restricted`);
-  }
   const inputs = loadInputs(paths, readStdin, { strictInputs: true });
   if (inputs.manifests.length === 0) {
     throw new InputError(`${inputs.files.join(', ') || paths.join(', ')}: no PodSecurityPolicy objects`);
+  }
+  return migrationsOf(inputs.manifests, options);
+}
+
+/** What replaces each PSP of `manifests`: anything else, a malformed PSP or a PSP given twice is an InputError. */
+export function migrationsOf(manifests: readonly Manifest[], options: Pick<MigratePspOptions, 'level' | 'excludeNamespaces'> = {}): PspMigration[] {
+  if (options.level !== undefined && !(PSS_LEVELS as readonly string[]).includes(options.level)) {
+    throw new UsageError(`--level: unknown level "${options.level}"; use baseline or restricted`);
   }
   const excludedNamespaces = (options.excludeNamespaces ?? 'kube-system').split(',').map((n) => n.trim()).filter((n) => n !== '');
   const bad = excludedNamespaces.find((n) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n) || n.length > 63);
@@ -38,7 +44,7 @@ export function loadMigrations(paths: readonly string[], readStdin: () => string
     throw new UsageError(`--exclude-namespaces: "${bad}" is not a namespace name (lower-case letters, digits and "-")`);
   }
   const seen = new Map<string, string>();
-  return pspObjects(inputs.manifests).map(({ manifest }) => {
+  return pspObjects(manifests).map(({ manifest }) => {
     const migration = migratePsp(manifest, { level: options.level as PssLevel | undefined, excludedNamespaces });
     const where = `${manifest.origin?.file ?? '<input>'}${manifest.origin?.line !== undefined ? `:${manifest.origin.line}` : ''}`;
     const earlier = seen.get(migration.psp);

@@ -17,8 +17,11 @@ import {
   UsageError,
 } from './check';
 import { RULES_FORMATS, RulesFormat, runRules } from './rules';
+import { addAuditCommand } from './audit';
+import { addCiCommand } from './ci';
 import { loadConfig } from '../input/config-file';
 import { CONFIG_FILE as CONFIG_FILE_NAME } from '../config/config';
+import { MAX_JOBS, PARALLEL_MIN_DOCUMENTS } from './parallel';
 
 export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK };
 
@@ -37,6 +40,17 @@ export interface CliIo {
   readonly cwd?: string;
   /** Today, for suppression expiry (tests pass a fixed date). @default () => new Date() */
   readonly now?: () => Date;
+  /** Parse the command line (options, choices, arguments) and stop before running the command: exit 0 if it parses. @default false */
+  readonly parseOnly?: boolean;
+}
+
+/** `--jobs`: a whole number of threads, 1 to MAX_JOBS. */
+function jobsValue(value: string): number {
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= MAX_JOBS)) {
+    throw new InvalidArgumentError(`give a whole number of threads from 1 to ${MAX_JOBS}`);
+  }
+  return n;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -93,10 +107,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--scan-severity <severity>', 'severities the scan gate fails on: one (and above) or a comma-separated list (default HIGH)')
     .option('--ignore-unfixed', 'scan gate: skip vulnerabilities that have no fixed version')
     .option('--psp <file>', 'a PodSecurityPolicy file (repeatable): also judge the controls migrate-psp carries over from it', collect, [])
+    .option('-j, --jobs <n>', `threads that read and judge (default: one per core for ${PARALLEL_MIN_DOCUMENTS} YAML documents or more, else 1; the report is the same)`, jobsValue)
     .action((paths: string[], opts: {
       profile?: Profile; format: CheckFormat; output?: string; failOn?: FailOn; crd?: string[]; allowEmpty?: boolean;
       config?: string; exclude: string[]; strictInputs?: boolean; quiet?: boolean;
-      scan: string[]; scanSeverity?: string; ignoreUnfixed?: boolean; psp: string[];
+      scan: string[]; scanSeverity?: string; ignoreUnfixed?: boolean; jobs?: number; psp: string[];
     }) => {
       const cwd = io.cwd ?? process.cwd();
       const config = loadConfig({ file: opts.config, cwd });
@@ -117,6 +132,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         scanSeverity: opts.scanSeverity,
         ignoreUnfixed: opts.ignoreUnfixed,
         psp: opts.psp,
+        jobs: opts.jobs,
       }, io);
     });
 
@@ -170,6 +186,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action((id: string | undefined, opts: { profile?: Profile; format: RulesFormat; output?: string }) => {
       exitCode = runRules(id, opts, io);
     });
+
+  addAuditCommand(program, io, (description) => profileOption(description), (code) => { exitCode = code; });
+  addCiCommand(program, io, (code) => { exitCode = code; });
+  if (io.parseOnly) {
+    program.hook('preAction', () => { throw new CommanderError(EXIT_OK, 'cdk8s-hardened.parseOnly', 'parsed'); });
+  }
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,8 +1,16 @@
-import { Arg, DockerfileParser, Env, Instruction } from 'dockerfile-ast';
+import type { Instruction } from 'dockerfile-ast';
 import { InputError } from '../input/errors';
 import { Path } from '../policy/path';
 import { Manifest } from '../policy/rule';
 import { CONTAINER_API_VERSION, DockerfileSpec, DockerInstruction, DockerStage, DOCKERFILE_KIND, IMAGE_COMMENT } from './model';
+
+/** dockerfile-ast, loaded when the first Dockerfile is read (most runs of check read none: start-up time). */
+let dockerfileAst: typeof import('dockerfile-ast') | undefined;
+function ast(): typeof import('dockerfile-ast') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  dockerfileAst ??= require('dockerfile-ast') as typeof import('dockerfile-ast');
+  return dockerfileAst;
+}
 
 /** The instructions Docker (BuildKit's Dockerfile frontend) knows; anything else fails the build. */
 const KEYWORDS = new Set([
@@ -33,6 +41,7 @@ function flagsOf(instruction: Instruction): Record<string, string | null> {
 
 function toInstruction(instruction: Instruction): DockerInstruction {
   const keyword = instruction.getKeyword().toUpperCase();
+  const { Arg, Env } = ast();
   const properties = instruction instanceof Env || instruction instanceof Arg
     ? instruction.getProperties().map((p) => ({ name: p.getName(), value: p.getValue() }))
     : undefined;
@@ -94,7 +103,7 @@ function judgedStages(stages: readonly DockerStage[]): number[] {
  */
 export function readDockerfile(text: string, file: string): Manifest {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const parsed = DockerfileParser.parse(source);
+  const parsed = ast().DockerfileParser.parse(source);
   const stages: Array<{ -readonly [K in keyof DockerStage]: DockerStage[K] }> = [];
   for (const instruction of parsed.getInstructions()) {
     const ins = toInstruction(instruction);

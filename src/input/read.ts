@@ -389,8 +389,27 @@ function documentManifests(value: unknown, place: DocumentPlace, kustomize: (() 
   return manifests;
 }
 
-function readYamlStream(text: string, file: string): Manifest[] {
-  let skipped: NotKubernetesError | undefined;
+/**
+ * A YAML stream cut into kubectl's documents, after the checks that concern the whole stream (control characters,
+ * ambiguous line breaks, separators): what `readYamlChunks` reads, all at once or in ranges (worker threads).
+ */
+export interface PreparedStream {
+  readonly file: string;
+  readonly chunks: readonly Chunk[];
+  /** kyaml reads the stream as one document (no separator in it). */
+  readonly single: boolean;
+  /** The length of the stream's text (an alias bomb is measured against it). */
+  readonly length: number;
+}
+
+/** The objects of a range of a stream's documents, and the first document in it that is not Kubernetes objects. */
+export interface ChunkReading {
+  readonly manifests: Manifest[];
+  readonly skipped?: NotKubernetesError;
+}
+
+/** The stream-level part of reading a YAML stream; an InputError names the file and line. */
+export function prepareYamlStream(text: string, file: string): PreparedStream {
   const forbidden = FORBIDDEN.exec(text);
   if (forbidden && !AMBIGUOUS_BREAK.test(forbidden[0])) {
     const code = text.charCodeAt(forbidden.index).toString(16).padStart(4, '0').toUpperCase();
@@ -412,9 +431,18 @@ function readYamlStream(text: string, file: string): Manifest[] {
     }
     throw error;
   }
+  return { file, chunks, single: kyamlSingleDocument(text), length: text.length };
+}
+
+/**
+ * Reads documents `from` (inclusive) to `to` (exclusive) of a prepared stream. Reading every range in order and
+ * joining the results is reading the stream: the first InputError in stream order is the stream's error.
+ */
+export function readYamlChunks(stream: PreparedStream, from = 0, to = stream.chunks.length): ChunkReading {
+  const { file, single } = stream;
+  let skipped: NotKubernetesError | undefined;
   const manifests: Manifest[] = [];
-  const single = kyamlSingleDocument(text);
-  for (const { chunk, source, events, base } of parsedChunks(chunks)) {
+  for (const { chunk, source, events, base } of parsedChunks(stream.chunks.slice(from, to))) {
     const place: DocumentPlace = { file, index: chunk.index, text: chunk.text, line: chunk.line };
     const facts: DocumentFacts = { merges: false, versionSensitive: false, aliases: false };
     let value: unknown;
@@ -438,7 +466,7 @@ function readYamlStream(text: string, file: string): Manifest[] {
       if (size.depth > MAX_DEPTH) {
         throw new InputError(`${where(place, firstContentLine(place))}: nested too deeply (at most ${MAX_DEPTH} levels)`);
       }
-      if (size.values > MAX_EXPANDED_VALUES && size.values > text.length) {
+      if (size.values > MAX_EXPANDED_VALUES && size.values > stream.length) {
         throw new InputError(`${where(place, firstContentLine(place))}: its aliases expand to more than ${MAX_EXPANDED_VALUES} values (a YAML "billion laughs" alias bomb?)`);
       }
     }
@@ -457,6 +485,11 @@ function readYamlStream(text: string, file: string): Manifest[] {
       manifests.push(manifest);
     }
   }
+  return { manifests, ...(skipped ? { skipped } : {}) };
+}
+
+function readYamlStream(stream: PreparedStream): Manifest[] {
+  const { manifests, skipped } = readYamlChunks(stream);
   return notKubernetesCheck(manifests, skipped);
 }
 
@@ -676,7 +709,7 @@ function readJsonStream(text: string, file: string): Manifest[] {
  * A stream none of whose documents is a Kubernetes object is a NotKubernetesError (the first document's); one
  * that mixes Kubernetes objects with other documents is a plain InputError, as kubectl refuses it.
  */
-function notKubernetesCheck(manifests: Manifest[], skipped: NotKubernetesError | undefined): Manifest[] {
+export function notKubernetesCheck(manifests: Manifest[], skipped: NotKubernetesError | undefined): Manifest[] {
   if (!skipped) {
     return manifests;
   }
@@ -692,11 +725,21 @@ function notKubernetesCheck(manifests: Manifest[], skipped: NotKubernetesError |
  * is an InputError with a one-line message naming the file, the document and, where known, the line.
  */
 export function readManifests(text: string, file: string): Manifest[] {
+  const prepared = prepareManifests(text, file);
+  return 'stream' in prepared ? readYamlStream(prepared.stream) : prepared.manifests;
+}
+
+/**
+ * `readManifests` in two steps: a JSON stream is read at once; a YAML stream is checked and cut into documents, for
+ * `readYamlChunks` to read (in ranges, on several threads, when it is large). Reading every range in order and
+ * passing the result to `notKubernetesCheck` is `readManifests`.
+ */
+export function prepareManifests(text: string, file: string): { readonly stream: PreparedStream } | { readonly manifests: Manifest[] } {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (source.includes('\u0000')) {
     throw new InputError(`${file}, line ${lineOfOffset(source, source.indexOf('\u0000'))}: not a text file (it contains NUL bytes)`);
   }
-  return isJsonStream(source) ? readJsonStream(source, file) : readYamlStream(source, file);
+  return isJsonStream(source) ? { manifests: readJsonStream(source, file) } : { stream: prepareYamlStream(source, file) };
 }
 
 /**
@@ -754,7 +797,7 @@ export function readings(text: string): { readonly kubectl: Reading; readonly ku
         documents.push({ value: parsed, b: () => (i === 0 ? readKustomize(value.text, parseDocumentEvents(value.text, LIMITS), kyamlSingleDocument(source)) : { ok: true, resources: [] }) });
       });
     } else {
-      readYamlStream(source, 'input'); // the checks and refusals of the stream as a whole
+      readYamlStream(prepareYamlStream(source, 'input')); // the checks and refusals of the stream as a whole
       const single = kyamlSingleDocument(source);
       for (const chunk of splitDocuments(source)) {
         const events = parseDocumentEvents(chunk.text, LIMITS);

@@ -132,7 +132,148 @@ export function evaluate(manifests: readonly Manifest[], rulesOrProfile: readonl
 
 /** `evaluate`, with the suppressions in force (annotations, code suppressions and exemptions) beside the findings. */
 export function evaluateRun(manifests: readonly Manifest[], rulesOrProfile: readonly Rule[] | Profile, options: EvaluateOptions = {}): Evaluation {
+  return joinShards([judge(manifests, resolveRules(rulesOrProfile), options)], options);
+}
+
+/**
+ * What the set rules of an evaluation found (and the CustomResourceDefinitions of the set), computed once over the
+ * whole object set, for `evaluateShard` to judge part of the set with: see `setOutcomes`.
+ */
+export interface ShardContext {
+  /** The CustomResourceDefinitions among all the objects of the set, in input order. */
+  readonly setCrds: readonly unknown[];
+  /** Per set rule id: its violations on this shard's objects (by index in the shard), or why it failed. */
+  readonly sets: ReadonlyMap<string, SetOutcome>;
+}
+
+/** What a set rule found on the objects of one shard. */
+export type SetOutcome =
+  | { readonly violations: ReadonlyArray<{ readonly index: number; readonly violation: Violation }> }
+  | { readonly failed: string };
+
+/** One shard's judgement: per object, its findings and the annotation suppressions in force; per given suppression, its uses. */
+export interface ShardEvaluation {
+  readonly perObject: Finding[][];
+  readonly annotations: SuppressionInForce[][];
+  readonly givenUses: number[];
+}
+
+/**
+ * Whether an evaluation with these rules can be split into shards (worker threads): every rule that needs the whole
+ * set is a set rule (judged once, by `setOutcomes`) or reads only the context in `forSet`.
+ */
+export function shardable(rules: readonly Rule[]): boolean {
+  return rules.every((rule) => rule.scope === 'set' || !rule.forSet || rule.forSetReadsContextOnly === true);
+}
+
+/**
+ * Runs the set rules over the whole object set (every object of every shard, in order) and splits what they find by
+ * shard: `shards` are the numbers of objects in each, in order. Returns each shard's ShardContext.
+ */
+export function setOutcomes(manifests: readonly Manifest[], rulesOrProfile: readonly Rule[] | Profile, options: EvaluateOptions, shards: readonly number[]): ShardContext[] {
   const rules = resolveRules(rulesOrProfile);
+  const sets = liveSets(manifests.map((m) => toTarget(m.object)));
+  const setCrds = sets.liveTargets.filter(isCrd).map((t) => t.object);
+  const context: RuleContext = { crds: [...(options.crds ?? []), ...setCrds], ...(options.scan ? { scan: options.scan } : {}) };
+  const starts: number[] = [];
+  let total = 0;
+  for (const size of shards) {
+    starts.push(total);
+    total += size;
+  }
+  if (total !== manifests.length) {
+    throw new RangeError(`setOutcomes: the shards hold ${total} objects, the set ${manifests.length}`);
+  }
+  const shardOf = (index: number) => {
+    let k = starts.length - 1;
+    while (starts[k] > index) {
+      k--;
+    }
+    return k;
+  };
+  const out = shards.map(() => new Map<string, SetOutcome>());
+  for (const rule of rules) {
+    if (rule.scope !== 'set') {
+      continue;
+    }
+    try {
+      const all = rule.judgesContainerInputs === true;
+      const found = shards.map(() => [] as Array<{ index: number; violation: Violation }>);
+      for (const v of rule.checkSet(all ? sets.liveTargets : sets.kubernetesTargets, context)) {
+        const index = sets.liveIndex[all ? v.index : sets.setIndex[v.index]];
+        const k = shardOf(index);
+        const { index: _index, ...violation } = v;
+        found[k].push({ index: index - starts[k], violation });
+      }
+      found.forEach((violations, k) => out[k].set(rule.id, { violations }));
+    } catch (error) {
+      out.forEach((map) => map.set(rule.id, { failed: failureText(error) }));
+    }
+  }
+  return out.map((map) => ({ setCrds, sets: map }));
+}
+
+/**
+ * Judges one shard of an object set: every object rule on these objects, the set rules' outcomes from `setOutcomes`,
+ * the suppressions. Joining every shard's evaluation in order (`joinShards`) is `evaluateRun` of the whole set.
+ */
+export function evaluateShard(manifests: readonly Manifest[], rules: readonly Rule[], options: EvaluateOptions, shard: ShardContext): ShardEvaluation {
+  return judge(manifests, resolveRules(rules), options, shard);
+}
+
+/** Joins shards' evaluations (in the order of their objects) into the evaluation of the whole set. */
+export function joinShards(shards: readonly ShardEvaluation[], options: EvaluateOptions): Evaluation {
+  const findings: Finding[] = [];
+  const inForce: SuppressionInForce[] = [];
+  for (const shard of shards) {
+    shard.perObject.forEach((found, i) => {
+      inForce.push(...shard.annotations[i]);
+      for (const finding of found) {
+        findings.push(finding);
+      }
+    });
+  }
+  givenSuppressions(options).forEach((g, i) => {
+    const { ruleId, reason, ...selector } = g.s;
+    const uses = shards.reduce((sum, shard) => sum + shard.givenUses[i], 0);
+    inForce.push({ ruleId, reason, source: g.source, selector, findings: uses });
+  });
+  return { findings, suppressions: inForce };
+}
+
+function failureText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The platform team's exemptions, then the code suppressions, as the engine applies them (first match wins). */
+function givenSuppressions(options: EvaluateOptions): Array<{ s: Suppression; source: 'config' | 'code' }> {
+  return [
+    ...(options.exemptions ?? []).map((s) => ({ s, source: 'config' as const })),
+    ...(options.suppressions ?? []).map((s) => ({ s, source: 'code' as const })),
+  ];
+}
+
+/** The live objects (Kubernetes objects and container inputs) of a set, and the Kubernetes ones the set rules see. */
+function liveSets(targets: ReadonlyArray<Target | undefined>) {
+  const liveTargets: Target[] = [];
+  const liveIndex: number[] = [];
+  targets.forEach((t, i) => {
+    if (t) {
+      liveTargets.push(t);
+      liveIndex.push(i);
+    }
+  });
+  // Rules over the object set see the Kubernetes objects only, unless they judge container inputs too.
+  const setIndex: number[] = [];
+  liveTargets.forEach((t, i) => {
+    if (!isContainerInput(t.apiVersion, t.kind)) {
+      setIndex.push(i);
+    }
+  });
+  return { liveTargets, liveIndex, setIndex, kubernetesTargets: setIndex.map((i) => liveTargets[i]) };
+}
+
+function judge(manifests: readonly Manifest[], rules: readonly Rule[], options: EvaluateOptions, shard?: ShardContext): ShardEvaluation {
   // A suppression may name any rule of the catalogue, even one outside the pack being run.
   const knownRuleIds = new Set([...ALL_RULES, ...rules].map((r) => r.id));
   const targets = manifests.map((m) => toTarget(m.object));
@@ -158,7 +299,7 @@ export function evaluateRun(manifests: readonly Manifest[], rulesOrProfile: read
   const crashed = (rule: Rule, error: unknown): Violation => ({
     severity: 'error',
     path: [],
-    message: `rule ${rule.id} failed on this object (${error instanceof Error ? error.message : String(error)})`,
+    message: `rule ${rule.id} failed on this object (${typeof error === 'string' ? error : failureText(error)})`,
     remediation: 'Report this as a bug in cdk8s-hardened; until it is fixed, the object is treated as failing this rule.',
   });
 
@@ -193,14 +334,7 @@ export function evaluateRun(manifests: readonly Manifest[], rulesOrProfile: read
     }
   });
 
-  const liveTargets: Target[] = [];
-  const liveIndex: number[] = [];
-  targets.forEach((t, i) => {
-    if (t) {
-      liveTargets.push(t);
-      liveIndex.push(i);
-    }
-  });
+  const { liveTargets, liveIndex, setIndex, kubernetesTargets } = liveSets(targets);
 
   // Each object is judged only by the object rules that can report on its kind (rules declare their kinds): the
   // objects are grouped by kind once, and a rule visits the groups it applies to.
@@ -219,17 +353,8 @@ export function evaluateRun(manifests: readonly Manifest[], rulesOrProfile: read
   });
   const applies = (rule: Rule, kind: string, container = false) => rule.scope !== 'object'
     || (rule.kinds ? rule.kinds.includes(kind) : !container);
-  // Rules over the object set see the Kubernetes objects only, unless they judge container inputs too.
-  const setIndex: number[] = [];
-  liveTargets.forEach((t, i) => {
-    if (!isContainerInput(t.apiVersion, t.kind)) {
-      setIndex.push(i);
-    }
-  });
-  const kubernetesTargets = setIndex.map((i) => liveTargets[i]);
-
   const context: RuleContext = {
-    crds: [...(options.crds ?? []), ...liveTargets.filter(isCrd).map((t) => t.object)],
+    crds: [...(options.crds ?? []), ...(shard ? shard.setCrds : liveTargets.filter(isCrd).map((t) => t.object))],
     ...(options.scan ? { scan: options.scan } : {}),
   };
   for (const given of rules) {
@@ -272,6 +397,18 @@ export function evaluateRun(manifests: readonly Manifest[], rulesOrProfile: read
         }
         alternates[index].push(...violations.map((violation) => ({ rule, violation })));
       });
+    } else if (shard) {
+      const outcome = shard.sets.get(rule.id);
+      if (!outcome) {
+        throw new Error(`evaluateShard: no outcome of set rule ${rule.id}`);
+      }
+      if ('failed' in outcome) {
+        liveIndex.forEach((index) => emit(index, rule.id, rule.severity, rule.remediation, crashed(rule, outcome.failed)));
+      } else {
+        for (const { index, violation } of outcome.violations) {
+          emit(index, rule.id, rule.severity, rule.remediation, violation);
+        }
+      }
     } else {
       try {
         const all = rule.judgesContainerInputs === true;
@@ -304,13 +441,10 @@ function applySuppressions(
   knownRuleIds: ReadonlySet<string>,
   options: EvaluateOptions,
   emit: (index: number, ruleId: string, severity: Severity, remediation: string, violation: Violation) => void,
-): Evaluation {
-  const out: Finding[] = [];
-  const given = [
-    ...(options.exemptions ?? []).map((s) => ({ s, source: 'config' as const, count: 0 })),
-    ...(options.suppressions ?? []).map((s) => ({ s, source: 'code' as const, count: 0 })),
-  ];
-  const inForce: SuppressionInForce[] = [];
+): ShardEvaluation {
+  const given = givenSuppressions(options);
+  const givenUses = given.map(() => 0);
+  const annotations: SuppressionInForce[][] = [];
   targets.forEach((target, index) => {
     const annotated = target ? annotationSuppressions(target.object as JsonObject, knownRuleIds, options.suppressionPolicy, ENGINE_FINDING_IDS) : undefined;
     const used = new Map<string, number>();
@@ -320,18 +454,20 @@ function applySuppressions(
         used.set(finding.ruleId, (used.get(finding.ruleId) ?? 0) + 1);
         return { ...finding, suppressed: true, suppressionReason: own.reason };
       }
-      const match = given.find((g) => g.s.ruleId === finding.ruleId && matches(g.s, finding.object, finding.path, g.source === 'config'));
-      if (!match) {
+      const match = given.findIndex((g) => g.s.ruleId === finding.ruleId && matches(g.s, finding.object, finding.path, g.source === 'config'));
+      if (match < 0) {
         return finding;
       }
-      match.count++;
-      return { ...finding, suppressed: true, suppressionReason: match.source === 'config' ? `exemption: ${match.s.reason}` : match.s.reason };
+      givenUses[match]++;
+      const g = given[match];
+      return { ...finding, suppressed: true, suppressionReason: g.source === 'config' ? `exemption: ${g.s.reason}` : g.s.reason };
     });
     perObject[index] = findings;
     for (const problem of annotated?.problems ?? []) {
       emit(index, problem.ruleId, problem.severity ?? 'error', problem.remediation ?? '', problem);
     }
     const origin = manifests[index].origin;
+    const inForce: SuppressionInForce[] = [];
     for (const [ruleId, s] of annotated?.suppressions ?? []) {
       const line = origin?.locate?.(s.path) ?? origin?.line;
       inForce.push({
@@ -346,13 +482,9 @@ function applySuppressions(
         findings: used.get(ruleId) ?? 0,
       });
     }
-    out.push(...perObject[index]);
+    annotations.push(inForce);
   });
-  for (const g of given) {
-    const { ruleId, reason, ...selector } = g.s;
-    inForce.push({ ruleId, reason, source: g.source, selector, findings: g.count });
-  }
-  return { findings: out, suppressions: inForce };
+  return { perObject, annotations, givenUses };
 }
 
 /**

@@ -142,6 +142,12 @@ export interface ObjectRule extends RuleMeta {
    */
   forSet?(targets: readonly Target[], context: RuleContext): ObjectRule;
   /**
+   * `forSet` reads only the context (the CustomResourceDefinitions, the scan reports), never the targets: the rule
+   * can then judge part of a set in a worker thread (`check` on many objects). Without it, a rule with `forSet`
+   * keeps `check` on one thread.
+   */
+  readonly forSetReadsContextOnly?: boolean;
+  /**
    * The only kinds the rule can report on (the engine skips it for others); every kind when absent. A test
    * proves that `check` finds nothing on objects of other kinds, so the filter never hides a finding.
    */

@@ -38,6 +38,7 @@ export function createSchemaRule(options: SchemaRuleOptions = {}): ObjectRule {
     docsUrl: 'https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation',
     scope: 'object',
     check: (target) => validator.validate(target.object),
+    forSetReadsContextOnly: true,
     forSet(_targets, context) {
       const own = context.crds.filter((crd) => !given.has(crd));
       if (own.length === 0) {

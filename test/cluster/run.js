@@ -6,7 +6,7 @@
 // disagreement; the last line is `CLUSTER {json}`. Exit code 1 on any
 // disagreement or error.
 //
-//   node test/cluster/run.js [psa] [schema] [admission] [reference]   (default: all, in this order)
+//   node test/cluster/run.js [psa] [schema] [admission] [reference] [audit]   (default: all, in this order)
 //   CLUSTER_GENERATED=n   generated objects in the psa suite (default 5400, at least 5000 unless CLUSTER_QUICK=1)
 //   CLUSTER_SEED=n        fast-check seed of the generated objects (default: random, printed)
 
@@ -19,6 +19,7 @@ const SUITES = {
   schema: () => require('./schema'),
   admission: () => require('./admission'),
   reference: () => require('./reference'),
+  audit: () => require('./audit'),
 };
 
 async function main() {

@@ -369,6 +369,16 @@ describe('check --psp', () => {
       expect(ids(without)).not.toContain('psp-fs-group');
       expect(ids(withPsp)).toEqual([...ids(without), 'psp-fs-group']);
       expect(withPsp.code).toBe(1);
+      // On worker threads too: every thread derives the same psp-* rules (the workers need the compiled lib/).
+      const second = { ...pod, metadata: { ...pod.metadata, name: 'web-2' } };
+      writeFileSync(join(dir, "pods.yaml"), `---\n${JSON.stringify(pod)}\n---\n${JSON.stringify(second)}\n`);
+      const one = await cli(['check', '--format', 'json', '--jobs', '1', '--psp', GUIDE, join(dir, 'pods.yaml')]);
+      const two = await cli(['check', '--format', 'json', '--jobs', '2', '--psp', GUIDE, join(dir, 'pods.yaml')]);
+      expect(JSON.parse(two.stdout).findings.filter((f: any) => f.ruleId === 'psp-fs-group').map((f: any) => f.object.name)).toEqual(['web', 'web-2']);
+      expect(two.stdout).toBe(one.stdout);
+      const bad = await cli(['check', '--psp', join(dir, 'pod.json'), join(dir, 'pod.json')]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/is not a PodSecurityPolicy/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
