@@ -1,7 +1,7 @@
 import { writeFileSync } from 'fs';
 import { join } from 'path';
 import { InputError } from '../input/errors';
-import { PSS_LEVELS, PssLevel, PSP_FIELD_MAPPING } from '../migrate/mapping';
+import { PSP_FIELD_MAPPING, PSS_LEVELS, PssLevel } from '../migrate/mapping';
 import { migratePsp, PspMigration, pspObjects } from '../migrate/psp';
 import { OutputError, replaceDirAtomically } from '../output/atomic';
 import { toYaml } from '../output/yaml';
@@ -62,12 +62,11 @@ function comment(lines: readonly string[]): string {
 
 /** One PSP's replacement as a YAML stream: the report in a comment header, then the policies and bindings. */
 export function formatMigrationYaml(m: PspMigration): string {
-  const rows = new Map(PSP_FIELD_MAPPING.map((r) => [r.field, r]));
   const lines = [
     `PodSecurityPolicy "${m.psp}"${m.file !== undefined ? ` (${m.file}${m.line !== undefined ? `:${m.line}` : ''})` : ''} migrated by cdk8s-hardened migrate-psp.`,
     `Pod Security Standards level: ${m.level}${m.level !== m.mappedLevel ? ` (asked for; the mapping gives ${m.mappedLevel})` : ''}.`,
     'Field by field (per "Mapping PodSecurityPolicies to Pod Security Standards", kubernetes.io, CC BY 4.0):',
-    ...m.fields.map((f) => `- ${f.field}: ${f.level} (${f.reason}${rows.get(f.field)?.type.startsWith('mutating') ? '; PSP also mutated this field' : ''})`),
+    ...m.fields.map((f) => `- ${f.field}: ${f.level} (${f.reason})`),
     '',
     'Namespace labels to set on every namespace whose pods this PSP admitted:',
     ...Object.entries(m.namespaceLabels).map(([k, v]) => `  ${k}: ${v}`),
@@ -96,7 +95,11 @@ export function formatMigrationJson(migrations: readonly PspMigration[]): string
       level: m.level,
       mappedLevel: m.mappedLevel,
       namespaceLabels: m.namespaceLabels,
-      fields: m.fields,
+      // Each field with what the mapping page says of it (its type and the values Baseline and Restricted allow).
+      fields: m.fields.map((f) => {
+        const row = PSP_FIELD_MAPPING.find((r) => r.field === f.field);
+        return row ? { ...f, type: row.type, baseline: row.baseline, restricted: row.restricted } : f;
+      }),
       carried: m.carried,
       notCarried: m.notCarried,
       policies: m.policies,

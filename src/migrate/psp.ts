@@ -328,7 +328,7 @@ function analyse(reader: SpecReader, annotations: JsonObject | undefined, name: 
   if (escalation === false) {
     verdict('allowPrivilegeEscalation', 'restricted', 'false');
     control('allowPrivilegeEscalation', 'pss-restricted-privilege-escalation', 'restricted');
-    lost('allowPrivilegeEscalation', 'PodSecurityPolicy set allowPrivilegeEscalation: false on containers that did not set it; Pod Security Admission (restricted) refuses them instead: set it in every container', false);
+    lost('allowPrivilegeEscalation', 'PodSecurityPolicy set allowPrivilegeEscalation: false on containers that did not set it; now such containers are refused (by Pod Security restricted, or the carried policy below it): set it in every container', false);
   } else {
     verdict('allowPrivilegeEscalation', 'baseline', 'privilege escalation is allowed');
   }

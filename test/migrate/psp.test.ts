@@ -304,6 +304,11 @@ describe('migrate-psp command', () => {
     const json = JSON.parse(r.stdout);
     expect(json.summary).toEqual({ podSecurityPolicies: 1, policies: 14, weakening: 0, passed: true });
     expect(json.migrations[0].file).toBe('<stdin>');
+    expect(json.migrations[0].fields.find((f: any) => f.field === 'seLinux')).toEqual({
+      field: 'seLinux', level: 'privileged', reason: expect.stringMatching(/RunAsAny/), type: 'mutating-validating',
+      baseline: 'rule MustRunAs, options user and role unset, type unset or one of container_t, container_init_t, container_kvm_t, level anything',
+      restricted: 'rule MustRunAs, options user and role unset, type unset or one of container_t, container_init_t, container_kvm_t, level anything',
+    });
   });
 
   test('--out writes one file per PSP and the json report, atomically replacing the folder', async () => {
