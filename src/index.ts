@@ -13,7 +13,9 @@ export {
 } from './constructs/default-deny-network';
 export {
   LockedDownNamespace, LockedDownNamespaceProps, NamespaceLimitRangeProps, NamespaceQuotaProps, podSecurityLabels,
+  MigratedPodSecurity, PodSecurityException,
 } from './constructs/locked-down-namespace';
+export { NodeLogCollector, NodeLogCollectorProps, DEFAULT_FLUENTD_CONFIG, DEFAULT_LOG_PATHS, LOG_COLLECTOR_REASONS } from './constructs/node-log-collector';
 export {
   LeastPrivilegeRole, LeastPrivilegeRoleProps, AcceptedRisk, RbacRisk, RbacRiskFinding, RbacVerb, RoleRule, RoleSubject, RBAC_RISKS, rbacRisks,
 } from './constructs/least-privilege-role';
@@ -21,7 +23,7 @@ export { SecurePod, SecurePodProps } from './constructs/secure-pod';
 export { ClusterAuditCronJob, ClusterAuditCronJobProps, AuditReportFormat } from './constructs/cluster-audit-cronjob';
 export {
   SecureCronJob, SecureCronJobProps, SecureDeployment, SecureDeploymentProps, SecureJob, SecureJobOptions, SecureJobProps,
-  SecureStatefulSet, SecureStatefulSetProps, ServicePortProps, VolumeClaimTemplateProps, WorkloadServiceProps,
+  SecureStatefulSet, SecureStatefulSetProps, ServicePortProps, VolumeClaimTemplateProps, WorkloadServiceProps, WorkloadMetricsProps,
 } from './constructs/secure-workloads';
 export {
   HardenedWorkload, WorkloadShape, ContainerPortProps, ContainerResources, EnvValue, ExecProbe, GrpcProbe, HttpGetProbe,
@@ -74,3 +76,7 @@ export {
 
 // The cdk8s-cli validation plugin (docs/plugin.md).
 export { CdkHardenedValidation, CdkHardenedValidationProps, PluginViolatingResource, PluginViolation, ValidationContextLike } from './plugin';
+
+// PodSecurityPolicy migration (docs/migrate-psp.md).
+export { migratePsp, pspObjects, pspCheckRules, PspMigration, FieldVerdict, CarriedControl, NotCarried, MigrateOptions, PSP_NAMESPACE_LABEL } from './migrate/psp';
+export { PSP_FIELD_MAPPING, PssLevel, PSS_LEVELS, PspFieldMapping } from './migrate/mapping';

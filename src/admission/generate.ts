@@ -54,6 +54,12 @@ export interface AdmissionOptions {
    * with a kind or name becomes a match condition that skips the object and what its controller creates from it.
    */
   readonly exemptions?: readonly AdmissionExemption[];
+  /**
+   * Admission entries of rules outside the catalogue (parameterised rules, such as the PodSecurityPolicy controls
+   * migrate-psp derives), by rule id; they win over the catalogue's.
+   * @default - the catalogue's only
+   */
+  readonly entries?: Readonly<Record<string, AdmissionEntry>>;
 }
 
 /** An exemption as admission needs it (the configuration's `exemptions` entries). */
@@ -237,7 +243,8 @@ export function generateAdmissionPolicies(options: AdmissionOptions, catalogue: 
     const exemptConditions = exemptions.filter((e) => e.kind !== undefined || e.name !== undefined)
       .map((e, i): MatchCondition => ({ name: `exemption-${i + 1}`, expression: `!(${exemptionExpression(e)})` }));
     const notIn = [...new Set([...excluded, ...exemptNamespaces])];
-    const entry = admissionEntry(rule.id);
+    const entry = options.entries !== undefined && Object.prototype.hasOwnProperty.call(options.entries, rule.id)
+      ? options.entries[rule.id] : admissionEntry(rule.id);
     if (!isCelEntry(entry)) {
       continue;
     }

@@ -19,6 +19,8 @@ export interface WorkerRecipe {
   /** The clock of the run (suppression expiry), as milliseconds since the epoch. */
   readonly now: number;
   readonly scan?: ScanGate;
+  /** The `--psp` PodSecurityPolicies (plain objects with file and line), for the psp-* rules. */
+  readonly psps?: readonly Manifest[];
 }
 
 export type WorkerTask =
@@ -35,7 +37,7 @@ function serve(port: MessagePort, signal: Int32Array, recipe: WorkerRecipe): voi
   const { isBuildConfiguration } = require('./inputs') as typeof import('./inputs');
   const { checkRules } = require('./rule-set') as typeof import('./rule-set');
   const { slimManifest } = require('./parallel') as typeof import('./parallel');
-  const rules = checkRules(recipe.profile, recipe.config, recipe.crds);
+  const rules = checkRules(recipe.profile, recipe.config, recipe.crds, recipe.psps ?? []);
   const options: EvaluateOptions = {
     crds: recipe.crds,
     exemptions: exemptionSuppressions(recipe.config),

@@ -178,6 +178,8 @@ export interface CheckOptions {
   readonly scanSeverity?: string;
   /** Skip vulnerabilities without a fixed version. */
   readonly ignoreUnfixed?: boolean;
+  /** PodSecurityPolicy files: the controls migrate-psp carries over from them are judged too (psp-* rules). */
+  readonly psp?: readonly string[];
   /**
    * Threads that read and judge (1: this thread only). The report is the same for any number.
    * @default - one per core (at most MAX_JOBS) from PARALLEL_MIN_DOCUMENTS YAML documents on, else 1
@@ -218,6 +220,27 @@ export function renderReport(report: Report, format: CheckFormat, rules: readonl
 /** The CustomResourceDefinitions of the `--crd` files (read as any input is). */
 function loadCrds(files: readonly string[] | undefined, io: CliIo): unknown[] {
   return files?.length ? loadInputs(files, io.readStdin, {}).manifests.map((m) => m.object) : [];
+}
+
+/**
+ * The PodSecurityPolicies of the `--psp` files, checked as migrate-psp checks them (a bad one is an InputError), as
+ * plain objects with their file and line: what checkRules (on this thread and the workers) derives psp-* rules from.
+ * Loaded on demand: most runs give none.
+ */
+function loadPsps(files: readonly string[] | undefined, io: CliIo): Manifest[] {
+  if (!files || files.length === 0) {
+    return [];
+  }
+  const { migrationsOf } = require('./migrate-psp') as typeof import('./migrate-psp');
+  const inputs = loadInputs(files, io.readStdin, { strictInputs: true });
+  if (inputs.manifests.length === 0) {
+    throw new InputError(`--psp ${inputs.files.join(', ') || files.join(', ')}: no PodSecurityPolicy objects`);
+  }
+  migrationsOf(inputs.manifests);
+  return inputs.manifests.map((m) => ({
+    object: m.object,
+    ...(m.origin ? { origin: { ...(m.origin.file !== undefined ? { file: m.origin.file } : {}), ...(m.origin.line !== undefined ? { line: m.origin.line } : {}) } } : {}),
+  }));
 }
 
 /**
@@ -274,10 +297,12 @@ export function judgeInputs(load: (progress: Progress) => CheckInputs | Collecte
       : { files: loaded.files, parts: [...loaded.skipped.map((skipped) => ({ skipped })), { manifests: loaded.manifests }] };
     // A bad --crd file is reported after the inputs (a bad input, empty input), as the rules come after them.
     let crds: unknown[] = [];
+    let psps: Manifest[] = [];
     let rulesError: unknown;
     try {
       crds = loadCrds(options.crds, io);
-      rules = checkRules(profile, config, crds);
+      psps = loadPsps(options.psp, io);
+      rules = checkRules(profile, config, crds, psps);
     } catch (error) {
       rulesError = error instanceof CrdError ? new UsageError(`--crd: ${error.message}`) : error;
       rules = [];
@@ -294,7 +319,7 @@ export function judgeInputs(load: (progress: Progress) => CheckInputs | Collecte
     if (threads > 1) {
       progress.clear();
       ({ inputs, evaluation } = checkInParallel(collected, threads, rules, {
-        profile, config, crds, now: (options.now ?? new Date()).getTime(), ...(scan ? { scan } : {}),
+        profile, config, crds, now: (options.now ?? new Date()).getTime(), ...(scan ? { scan } : {}), ...(psps.length ? { psps } : {}),
       }, evaluateOptions));
     } else {
       inputs = resolveInputs(collected, (pending) => [readYamlChunks(pending.stream)]);

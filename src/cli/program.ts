@@ -106,11 +106,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       collect, [])
     .option('--scan-severity <severity>', 'severities the scan gate fails on: one (and above) or a comma-separated list (default HIGH)')
     .option('--ignore-unfixed', 'scan gate: skip vulnerabilities that have no fixed version')
+    .option('--psp <file>', 'a PodSecurityPolicy file (repeatable): also judge the controls migrate-psp carries over from it', collect, [])
     .option('-j, --jobs <n>', `threads that read and judge (default: one per core for ${PARALLEL_MIN_DOCUMENTS} YAML documents or more, else 1; the report is the same)`, jobsValue)
     .action((paths: string[], opts: {
       profile?: Profile; format: CheckFormat; output?: string; failOn?: FailOn; crd?: string[]; allowEmpty?: boolean;
       config?: string; exclude: string[]; strictInputs?: boolean; quiet?: boolean;
-      scan: string[]; scanSeverity?: string; ignoreUnfixed?: boolean; jobs?: number;
+      scan: string[]; scanSeverity?: string; ignoreUnfixed?: boolean; jobs?: number; psp: string[];
     }) => {
       const cwd = io.cwd ?? process.cwd();
       const config = loadConfig({ file: opts.config, cwd });
@@ -130,6 +131,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         scan: opts.scan,
         scanSeverity: opts.scanSeverity,
         ignoreUnfixed: opts.ignoreUnfixed,
+        psp: opts.psp,
         jobs: opts.jobs,
       }, io);
     });
@@ -173,6 +175,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // Loaded on demand, as synth is: check does not need the admission generator (start-up time).
       const { runAdmission } = await import('./admission');
       exitCode = runAdmission({ ...opts, config }, io);
+    });
+
+  program.command('migrate-psp')
+    .description('print what replaces each PodSecurityPolicy: its Pod Security Standards level, namespace labels, admission policies')
+    .argument('<paths...>', 'files or folders of policy/v1beta1 PodSecurityPolicy objects, or - for stdin')
+    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option('--out <dir>', 'write <psp>.yaml per PSP and migration.json into this folder (replaced atomically)')
+    .addOption(new Option('--level <level>', 'a level stricter than the mapping gives').choices(['baseline', 'restricted']))
+    .option('--exclude-namespaces <names>', 'namespaces the bindings skip (comma-separated)', 'kube-system')
+    .action(async (paths: string[], opts: { format: 'yaml' | 'json'; out?: string; level?: string; excludeNamespaces: string }) => {
+      const { runMigratePsp } = await import('./migrate-psp');
+      exitCode = runMigratePsp(paths, opts, io);
     });
 
   program.command('rules')

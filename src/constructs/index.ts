@@ -5,4 +5,5 @@ export * from './secure-workloads';
 export * from './default-deny-network';
 export * from './locked-down-namespace';
 export * from './least-privilege-role';
+export * from './node-log-collector';
 export * from './cluster-audit-cronjob';

@@ -1,16 +1,19 @@
 import { ApiObject } from 'cdk8s';
 import * as k8s from '../imports/k8s';
 import { Construct } from 'constructs';
+import type { AdmissionObject } from '../admission/generate';
+import type { PssLevel } from '../migrate/mapping';
+import { PSP_NAMESPACE_LABEL } from '../migrate/psp';
 import { PSA_POLICY_VERSION } from '../version';
-import { checkDnsLabel, checkInt, checkLabels, emit, ObjectMetaProps, Refuse } from './common';
+import { annotateSuppression, checkDnsLabel, checkInt, checkLabels, emit, ObjectMetaProps, Refuse } from './common';
 import { DefaultDenyNetwork } from './default-deny-network';
 import { quantityValue } from './pod-hardening';
 
-/** The six Pod Security Admission labels, every mode `restricted`, every version pinned. */
-export function podSecurityLabels(version: string = PSA_POLICY_VERSION): Record<string, string> {
+/** The six Pod Security Admission labels, every mode at `level` (`restricted` by default), every version pinned. */
+export function podSecurityLabels(version: string = PSA_POLICY_VERSION, level: PssLevel = 'restricted'): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const mode of ['enforce', 'audit', 'warn']) {
-    labels[`pod-security.kubernetes.io/${mode}`] = 'restricted';
+    labels[`pod-security.kubernetes.io/${mode}`] = level;
     labels[`pod-security.kubernetes.io/${mode}-version`] = version;
   }
   return labels;
@@ -58,6 +61,41 @@ export interface LockedDownNamespaceProps extends ObjectMetaProps {
    * @default true
    */
   readonly allowDns?: boolean;
+  /**
+   * What `migrate-psp` (or `migratePsp()`) says replaces the PodSecurityPolicy this namespace's pods ran under: the
+   * namespace gets its Pod Security level and the label its admission policies' bindings select, and the policies
+   * are emitted beside it. A level below `restricted` is recorded as a suppression of namespace-psa-labels naming
+   * the PSP (the policies carry the PSP's stricter controls).
+   * @default - Pod Security `restricted`, no migrated policies
+   */
+  readonly migratedPsp?: MigratedPodSecurity;
+  /**
+   * Escape hatch: enforce a Pod Security level below `restricted` for a namespace whose pods need it (a node agent's
+   * hostPath, say), with the reason, recorded as a suppression of namespace-psa-labels on the Namespace.
+   * @default - restricted
+   */
+  readonly podSecurityException?: PodSecurityException;
+}
+
+/** A Pod Security level below restricted, and why (at least 10 letters or digits). */
+export interface PodSecurityException {
+  readonly level: 'baseline' | 'privileged';
+  readonly reason: string;
+}
+
+/** The part of a PodSecurityPolicy migration a namespace takes (a `PspMigration` is one). */
+export interface MigratedPodSecurity {
+  /** The PodSecurityPolicy's name. */
+  readonly psp: string;
+  readonly level: PssLevel;
+  /** The ValidatingAdmissionPolicies and bindings of the migration. */
+  readonly policies: readonly AdmissionObject[];
+  /**
+   * Emit the policies here. Set false on the second and later namespaces that take the same migration (the
+   * policies are cluster-scoped and shared).
+   * @default true
+   */
+  readonly emitPolicies?: boolean;
 }
 
 /**
@@ -74,6 +112,8 @@ export class LockedDownNamespace extends Construct {
   readonly limitRange: ApiObject;
   /** The namespace's DefaultDenyNetwork: add allow rules here. */
   readonly network: DefaultDenyNetwork;
+  /** The admission policies and bindings of `migratedPsp`, when emitted here. */
+  readonly migratedPolicies: readonly ApiObject[];
 
   constructor(scope: Construct, id: string, props: LockedDownNamespaceProps) {
     super(scope, id);
@@ -90,14 +130,46 @@ export class LockedDownNamespace extends Construct {
         'leave the pod-security.kubernetes.io labels to LockedDownNamespace');
     }
 
+    const migrated = props.migratedPsp;
+    const exception = props.podSecurityException;
+    if (exception !== undefined) {
+      if (migrated !== undefined) {
+        throw refuse.error('podSecurityException', 'podSecurityException and migratedPsp both set the Pod Security level', 'give one of them');
+      }
+      if (exception.level !== 'baseline' && exception.level !== 'privileged') {
+        throw refuse.error('podSecurityException.level', `podSecurityException.level ${JSON.stringify(exception.level)} is not baseline or privileged`, 'leave podSecurityException unset for restricted');
+      }
+    }
+    if (migrated !== undefined) {
+      if (!['privileged', 'baseline', 'restricted'].includes(migrated.level)) {
+        throw refuse.error('migratedPsp.level', `migratedPsp.level ${JSON.stringify(migrated.level)} is not a Pod Security Standards level`, 'pass the level migrate-psp printed');
+      }
+      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(String(migrated.psp)) || String(migrated.psp).length > 63) {
+        throw refuse.error('migratedPsp.psp', `migratedPsp.psp ${JSON.stringify(migrated.psp)} is not a label value`, 'pass the migration migrate-psp printed');
+      }
+    }
     this.apiObject = emit(this, 'Resource', {
       apiVersion: 'v1',
       kind: 'Namespace',
       name,
-      labels: { ...labels, ...podSecurityLabels() },
+      labels: { ...labels, ...podSecurityLabels(PSA_POLICY_VERSION, migrated?.level ?? exception?.level), ...(migrated ? { [PSP_NAMESPACE_LABEL]: migrated.psp } : {}) },
       annotations: props.annotations,
       clusterScoped: true,
     });
+    if (migrated !== undefined && migrated.level !== 'restricted') {
+      annotateSuppression(refuse, this.apiObject, 'namespace-psa-labels',
+        `migrated from PodSecurityPolicy ${migrated.psp}, which maps to Pod Security ${migrated.level}; `
+        + `its stricter controls are enforced by ${migrated.policies.filter((p) => p.kind === 'ValidatingAdmissionPolicy').length} ValidatingAdmissionPolicies`);
+    }
+    if (exception !== undefined) {
+      annotateSuppression(refuse, this.apiObject, 'namespace-psa-labels', exception.reason);
+    }
+    this.migratedPolicies = migrated !== undefined && migrated.emitPolicies !== false
+      ? migrated.policies.map((p) => emit(this, `${p.kind === 'ValidatingAdmissionPolicy' ? 'Policy' : 'Binding'}-${p.metadata.name}`, {
+        apiVersion: p.apiVersion, kind: p.kind, name: p.metadata.name, labels: p.metadata.labels, annotations: p.metadata.annotations,
+        body: { spec: p.spec }, clusterScoped: true,
+      }))
+      : [];
 
     this.defaultServiceAccount = emit(this, 'DefaultServiceAccount', {
       apiVersion: 'v1', kind: 'ServiceAccount', name: 'default', namespace: name, labels,

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as k8s from '../imports/k8s';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkInt, checkLabels, emit, Labels, Refuse } from './common';
+import { DefaultDenyNetwork } from './default-deny-network';
 import {
   HardenedWorkload, LongRunningContainerProps, SecureContainerProps, SecurePodTemplateProps,
 } from './pod-hardening';
@@ -107,6 +108,152 @@ function workloadService(owner: HardenedWorkload, refuse: Refuse, props: Workloa
   });
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Metrics: a prometheus-operator ServiceMonitor, the Service port it scrapes, and the network rule that lets it in
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Prometheus scrapes the workload through a `monitoring.coreos.com/v1` ServiceMonitor (prometheus-operator). The
+ * metrics port becomes a named port of the workload's Service (the Service is created when the workload has none),
+ * and the namespace's DefaultDenyNetwork (a LockedDownNamespace's) gets an ingress rule from the Prometheus namespace
+ * to that port only.
+ */
+export interface WorkloadMetricsProps {
+  /** The container port serving metrics: its name, or its number (the port must then have a name). */
+  readonly port: string | number;
+  /** HTTP path of the metrics. @default '/metrics' */
+  readonly path?: string;
+  /** Scrape interval, a Prometheus duration such as `30s` or `1m`. @default '30s' */
+  readonly interval?: string;
+  /** The namespace Prometheus runs in (allowed to reach the port). @default 'monitoring' */
+  readonly prometheusNamespace?: string;
+  /** Labels of the Prometheus pods there. @default - every pod of prometheusNamespace */
+  readonly prometheusPods?: Labels;
+  /** Labels of the ServiceMonitor (what the Prometheus' serviceMonitorSelector matches). @default - the workload's labels */
+  readonly labels?: Labels;
+  /**
+   * The default-deny network the scrape rule is added to.
+   * @default - the DefaultDenyNetwork (or LockedDownNamespace's) of the workload's namespace in this app, if one was created before the workload
+   */
+  readonly network?: DefaultDenyNetwork;
+}
+
+/** A Prometheus duration (prometheus-operator's pattern), not zero. */
+const PROMETHEUS_DURATION = /^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$/;
+
+interface ResolvedMetrics {
+  readonly portName: string;
+  readonly containerPort: number;
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  readonly path: string;
+  readonly interval: string;
+  readonly prometheusNamespace: string;
+  readonly prometheusPods?: Labels;
+  readonly labels?: Labels;
+  readonly network?: DefaultDenyNetwork;
+}
+
+function resolveMetrics(refuse: Refuse, metrics: WorkloadMetricsProps, containers: readonly SecureContainerProps[]): ResolvedMetrics {
+  const ports = containers.flatMap((c) => c.ports ?? []);
+  const port = typeof metrics.port === 'number' ? ports.find((p) => p.containerPort === metrics.port) : ports.find((p) => p.name === metrics.port);
+  if (!port) {
+    throw refuse.error('metrics.port', `metrics.port ${JSON.stringify(metrics.port)} is not a port any container declares, so Prometheus would scrape nothing`,
+      'declare it in a container\'s ports, e.g. { name: "metrics", containerPort: 9090 }, and name it here');
+  }
+  if (!port.name) {
+    throw refuse.error('metrics.port', `container port ${port.containerPort} has no name, and a ServiceMonitor selects the Service port by name`,
+      'name the container port, e.g. { name: "metrics", containerPort: 9090 }');
+  }
+  if ((port.protocol ?? 'TCP') !== 'TCP') {
+    throw refuse.error('metrics.port', `port "${port.name}" is ${port.protocol}, and Prometheus scrapes over TCP (HTTP)`, 'serve metrics on a TCP port');
+  }
+  const path = metrics.path ?? '/metrics';
+  if (typeof path !== 'string' || !/^\/[\x21-\x7e]*$/.test(path)) {
+    throw refuse.error('metrics.path', `metrics.path ${JSON.stringify(path)} is not an absolute URL path`, 'use e.g. "/metrics"');
+  }
+  const interval = metrics.interval ?? '30s';
+  if (typeof interval !== 'string' || interval === '' || !PROMETHEUS_DURATION.test(interval) || !/[1-9]/.test(interval)) {
+    throw refuse.error('metrics.interval', `metrics.interval ${JSON.stringify(interval)} is not a non-zero Prometheus duration`, 'use e.g. "30s" or "1m"');
+  }
+  const prometheusNamespace = checkDnsLabel(refuse, 'metrics.prometheusNamespace', metrics.prometheusNamespace ?? 'monitoring');
+  return {
+    portName: port.name,
+    containerPort: port.containerPort,
+    protocol: 'TCP',
+    path,
+    interval,
+    prometheusNamespace,
+    ...(metrics.prometheusPods !== undefined ? { prometheusPods: checkLabels(refuse, 'metrics.prometheusPods', metrics.prometheusPods) } : {}),
+    ...(metrics.labels !== undefined ? { labels: checkLabels(refuse, 'metrics.labels', metrics.labels) } : {}),
+    ...(metrics.network !== undefined ? { network: metrics.network } : {}),
+  };
+}
+
+/** The Service props with the metrics port among the ports (added, named like the container port, when none targets it). */
+function withMetricsPort(refuse: Refuse, service: WorkloadServiceProps | undefined, metrics: ResolvedMetrics): WorkloadServiceProps {
+  const ports = service?.ports ?? [];
+  const targeting = ports.find((p) => {
+    const target = p.targetPort ?? p.port;
+    return target === metrics.portName || target === metrics.containerPort;
+  });
+  if (targeting) {
+    if (targeting.name === undefined) {
+      throw refuse.error('service.ports', `the Service port ${targeting.port} that serves metrics has no name, and a ServiceMonitor selects Service ports by name`,
+        `name it "${metrics.portName}"`);
+    }
+    return { ...service, ports };
+  }
+  if (ports.length === 1 && ports[0].name === undefined) {
+    throw refuse.error('service.ports', 'adding the metrics port makes the Service have two ports, and each then needs a name', 'name the Service\'s port, e.g. "http"');
+  }
+  return { ...service, ports: [...ports, { name: metrics.portName, port: metrics.containerPort, targetPort: metrics.portName }] };
+}
+
+/** The metrics port's name on the Service. */
+function servicePortName(service: WorkloadServiceProps, metrics: ResolvedMetrics): string {
+  const port = service.ports.find((p) => (p.targetPort ?? p.port) === metrics.portName || (p.targetPort ?? p.port) === metrics.containerPort);
+  return port!.name!;
+}
+
+/** Emits the ServiceMonitor and the network rule that lets Prometheus scrape. */
+function emitMetrics(owner: HardenedWorkload, refuse: Refuse, metrics: ResolvedMetrics, service: WorkloadServiceProps, workloadLabels: Labels): { serviceMonitor: ApiObject; scrapePolicy?: ApiObject } {
+  const serviceMonitor = emit(owner, 'ServiceMonitor', {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    name: owner.name,
+    namespace: owner.namespace,
+    labels: { ...(metrics.labels ?? workloadLabels), ...owner.selectorLabels },
+    body: {
+      spec: {
+        selector: { matchLabels: { ...owner.selectorLabels } },
+        namespaceSelector: { matchNames: [owner.namespace] },
+        endpoints: [{ port: servicePortName(service, metrics), path: metrics.path, interval: metrics.interval, scheme: 'http' }],
+      },
+    },
+  });
+  const network = metrics.network ?? findNetwork(owner, refuse);
+  if (network !== undefined && network.namespace !== owner.namespace) {
+    throw refuse.error('metrics.network',
+      `metrics.network is the network of namespace "${network.namespace}", not of the workload's "${owner.namespace}"`, "pass the DefaultDenyNetwork of the workload's namespace");
+  }
+  const scrapePolicy = network?.allowIngress(`allow-prometheus-${owner.name}`.slice(0, 253), {
+    pods: owner.selectorLabels,
+    from: [{ namespace: metrics.prometheusNamespace, ...(metrics.prometheusPods ? { pods: metrics.prometheusPods } : {}) }],
+    ports: [{ port: metrics.containerPort, protocol: metrics.protocol }],
+  });
+  return { serviceMonitor, ...(scrapePolicy ? { scrapePolicy } : {}) };
+}
+
+/** The DefaultDenyNetwork created (before `owner`) for the owner's namespace anywhere in the app. */
+function findNetwork(owner: HardenedWorkload, refuse: Refuse): DefaultDenyNetwork | undefined {
+  const found = owner.node.root.node.findAll().filter((c): c is DefaultDenyNetwork => c instanceof DefaultDenyNetwork && c.namespace === owner.namespace);
+  if (found.length > 1) {
+    throw refuse.error('metrics.network', `namespace "${owner.namespace}" has ${found.length} DefaultDenyNetworks, so which one gets the scrape rule is not clear`,
+      'pass the one to use as metrics.network');
+  }
+  return found[0];
+}
+
 function checkReplicas(refuse: Refuse, replicas: number | undefined, fallback: number): number {
   return checkInt(refuse, 'replicas', replicas ?? fallback, 0, 10000, 'use a whole number of replicas');
 }
@@ -124,14 +271,20 @@ export interface SecureDeploymentProps extends SecurePodTemplateProps {
   readonly revisionHistoryLimit?: number;
   /** @default - Kubernetes default (0) */
   readonly minReadySeconds?: number;
-  /** A ClusterIP Service selecting the pods. @default - no Service */
+  /** A ClusterIP Service selecting the pods. @default - no Service (one is created for `metrics`) */
   readonly service?: WorkloadServiceProps;
+  /** Scrape the pods with Prometheus: a ServiceMonitor, the Service port and the network rule. @default - none */
+  readonly metrics?: WorkloadMetricsProps;
 }
 
 /** A Deployment whose pods use the hardened template (see SecurePod), optionally with a ClusterIP Service. */
 export class SecureDeployment extends HardenedWorkload {
-  /** The Service, when `service` was given. */
+  /** The Service, when `service` or `metrics` was given. */
   readonly service?: ApiObject;
+  /** The ServiceMonitor, when `metrics` was given. */
+  readonly serviceMonitor?: ApiObject;
+  /** The NetworkPolicy letting Prometheus scrape, when `metrics` was given and the namespace has a DefaultDenyNetwork. */
+  readonly scrapePolicy?: ApiObject;
 
   constructor(scope: Construct, id: string, props: SecureDeploymentProps) {
     const refuse = new Refuse('SecureDeployment', id, scope);
@@ -150,8 +303,15 @@ export class SecureDeployment extends HardenedWorkload {
         }),
       }),
     });
-    if (props.service) {
-      this.service = workloadService(this, this.refuse, props.service, props.containers, { headless: false, workloadLabels: props.labels ?? {} });
+    const metrics = props.metrics !== undefined ? resolveMetrics(this.refuse, props.metrics, props.containers) : undefined;
+    const service = metrics !== undefined ? withMetricsPort(this.refuse, props.service, metrics) : props.service;
+    if (service) {
+      this.service = workloadService(this, this.refuse, service, props.containers, { headless: false, workloadLabels: props.labels ?? {} });
+    }
+    if (metrics !== undefined && service !== undefined) {
+      const out = emitMetrics(this, this.refuse, metrics, service, props.labels ?? {});
+      this.serviceMonitor = out.serviceMonitor;
+      this.scrapePolicy = out.scrapePolicy;
     }
   }
 }
@@ -190,12 +350,18 @@ export interface SecureStatefulSetProps extends SecurePodTemplateProps {
   };
   /** @default - Kubernetes default (OrderedReady) */
   readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  /** Scrape the pods with Prometheus: a ServiceMonitor, the governing Service's port and the network rule. @default - none */
+  readonly metrics?: WorkloadMetricsProps;
 }
 
 /** A StatefulSet whose pods use the hardened template, with its governing Service and typed claim templates. */
 export class SecureStatefulSet extends HardenedWorkload {
   /** The governing Service. */
   readonly service: ApiObject;
+  /** The ServiceMonitor, when `metrics` was given. */
+  readonly serviceMonitor?: ApiObject;
+  /** The NetworkPolicy letting Prometheus scrape, when `metrics` was given and the namespace has a DefaultDenyNetwork. */
+  readonly scrapePolicy?: ApiObject;
 
   constructor(scope: Construct, id: string, props: SecureStatefulSetProps) {
     const refuse = new Refuse('SecureStatefulSet', id, scope);
@@ -231,10 +397,18 @@ export class SecureStatefulSet extends HardenedWorkload {
         }),
       }),
     });
-    this.service = workloadService(this, this.refuse, { ...props.service, name: serviceName, ports: props.service?.ports ?? [] }, props.containers, {
+    const metrics = props.metrics !== undefined ? resolveMetrics(this.refuse, props.metrics, props.containers) : undefined;
+    const base: WorkloadServiceProps = { ...props.service, name: serviceName, ports: props.service?.ports ?? [] };
+    const service = metrics !== undefined ? withMetricsPort(this.refuse, base, metrics) : base;
+    this.service = workloadService(this, this.refuse, service, props.containers, {
       headless: props.service?.headless ?? true,
       workloadLabels: props.labels ?? {},
     });
+    if (metrics !== undefined) {
+      const out = emitMetrics(this, this.refuse, metrics, service, props.labels ?? {});
+      this.serviceMonitor = out.serviceMonitor;
+      this.scrapePolicy = out.scrapePolicy;
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { KUBERNETES_VERSION } from '../version';
 import { isKubernetesGroup, joinApiVersion, splitApiVersion, suggestApiVersion, versionRank } from './api-groups';
 import { Catalogue, kubernetesCatalogue, Validator } from './catalogue';
 import { applyCrdDefaults, CrdVersion, indexCrds } from './crd';
+import { knownCrdIndex } from './known-crds';
 import { gvkKey } from './derive';
 import { explain } from './messages';
 import { nameViolations } from './names';
@@ -98,7 +99,8 @@ export class SchemaValidator {
    * that cannot be used is skipped (the schema rule reports it on the CRD object).
    */
   constructor(options: SchemaOptions = {}, setCrds: readonly unknown[] = []) {
-    const index = indexCrds(options.crds ?? []);
+    const index = new Map(knownCrdIndex());
+    indexCrds(options.crds ?? []).forEach((version, key) => index.set(key, version));
     indexCrds(setCrds, { skipInvalid: true }).forEach((version, key) => index.set(key, version));
     this.crds = index;
   }

@@ -112,5 +112,7 @@ spec: {limits: [{type: Container, default: {cpu: 500m, memory: 256Mi}}]}
     const removed = of('PodSecurityPolicy').filter((f) => f.ruleId === 'api-removed');
     expect(removed).toHaveLength(1);
     expect(`${removed[0].message} ${removed[0].remediation}`).toMatch(/Pod Security Admission/);
+    // The way forward: migrate-psp says which level and which policies replace it.
+    expect(removed[0].remediation).toMatch(/`cdk8s-hardened migrate-psp` on it prints the level/);
   });
 });

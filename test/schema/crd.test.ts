@@ -94,11 +94,11 @@ const widget = (spec: object, apiVersion = 'example.com/v1') => ({ apiVersion, k
 
 describe('custom resources without a schema', () => {
   test('get one info finding naming the kind and --crd', () => {
-    const object = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'm' }, spec: { anything: 1 } };
+    const object = { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'm' }, spec: { anything: 1 } };
     expect(check(object)).toEqual([{
       path: [],
       severity: 'info',
-      message: 'not schema-checked: no schema for monitoring.coreos.com/v1 ServiceMonitor; check its CRD with it or pass it with --crd',
+      message: 'not schema-checked: no schema for cert-manager.io/v1 Certificate; check its CRD with it or pass it with --crd',
       remediation: expect.stringContaining('--crd'),
     }]);
   });

@@ -38,8 +38,8 @@ spec:
           securityContext:
             runAsNonroot: true
 ---
-apiVersion: monitoring.coreos.com/v1
-kind: ServiceMonitor
+apiVersion: cert-manager.io/v1
+kind: Certificate
 metadata:
   name: web
 spec:
@@ -58,7 +58,7 @@ metadata:
       ['schema', 'error', 'Deployment', 'spec.template.spec.containers[0].securityContext.runAsNonroot', 13,
         'unknown field spec.template.spec.containers[0].securityContext.runAsNonroot (did you mean runAsNonRoot?)'],
       ['schema', 'error', 'Deployment', 'spec.selector', 5, 'missing required field spec.selector'],
-      ['schema', 'info', 'ServiceMonitor', '', 15, 'not schema-checked: no schema for monitoring.coreos.com/v1 ServiceMonitor; check its CRD with it or pass it with --crd'],
+      ['schema', 'info', 'Certificate', '', 15, 'not schema-checked: no schema for cert-manager.io/v1 Certificate; check its CRD with it or pass it with --crd'],
       ['schema', 'error', 'Ingress', 'apiVersion', 22, 'extensions/v1beta1 Ingress is not served by Kubernetes 1.28 (use networking.k8s.io/v1)'],
     ]);
     expect(findings.filter((f) => isFailing(f))).toHaveLength(4);

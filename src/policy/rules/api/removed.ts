@@ -83,8 +83,8 @@ export const removedApi: ObjectRule = {
         + `(replacement: ${isApiVersion ? `"${removal.replacement}"` : removal.replacement})`,
       remediation: isApiVersion
         ? `Set apiVersion to ${removal.replacement} and migrate the fields the Deprecated API Migration Guide lists for ${target.kind}.`
-        : `Delete the ${target.kind} and enforce the same rules with ${removal.replacement}: label each namespace `
-          + 'pod-security.kubernetes.io/enforce: restricted.',
+        : `Delete the ${target.kind} and enforce the same rules with ${removal.replacement}: \`cdk8s-hardened migrate-psp\` `
+          + 'on it prints the level to label its namespaces with (pod-security.kubernetes.io/enforce) and admission policies for its stricter controls.',
     }];
   },
 };
