@@ -316,7 +316,7 @@ describe('migrate-psp command', () => {
     try {
       const out = join(dir, 'psp');
       expect((await cli(['migrate-psp', GUIDE, '--out', out])).code).toBe(0);
-      expect(readdirSync(out).sort()).toEqual(['migration.json', 'restricted.yaml']);
+      expect(readdirSync(out).sort()).toEqual(['.cdk8s-hardened-tree', 'migration.json', 'restricted.yaml']);
       expect(readFileSync(join(out, 'restricted.yaml'), 'utf8')).toBe((await cli(['migrate-psp', GUIDE])).stdout);
     } finally {
       rmSync(dir, { recursive: true, force: true });
