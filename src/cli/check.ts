@@ -182,7 +182,7 @@ export interface CheckOptions {
   readonly psp?: readonly string[];
   /**
    * Threads that read and judge (1: this thread only). The report is the same for any number.
-   * @default - one per core (at most MAX_JOBS) from PARALLEL_MIN_DOCUMENTS YAML documents on, else 1
+   * @default - one per two cores (at most MAX_JOBS) from PARALLEL_MIN_DOCUMENTS YAML documents on, else 1 (parallel.ts)
    */
   readonly jobs?: number;
 }

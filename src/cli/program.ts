@@ -107,7 +107,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--scan-severity <severity>', 'severities the scan gate fails on: one (and above) or a comma-separated list (default HIGH)')
     .option('--ignore-unfixed', 'scan gate: skip vulnerabilities that have no fixed version')
     .option('--psp <file>', 'a PodSecurityPolicy file (repeatable): also judge the controls migrate-psp carries over from it', collect, [])
-    .option('-j, --jobs <n>', `threads that read and judge (default: one per core for ${PARALLEL_MIN_DOCUMENTS} YAML documents or more, else 1; the report is the same)`, jobsValue)
+    .option('-j, --jobs <n>', `threads that read and judge (default: one per two cores for ${PARALLEL_MIN_DOCUMENTS} YAML documents or more, else 1; the report is the same)`, jobsValue)
     .action((paths: string[], opts: {
       profile?: Profile; format: CheckFormat; output?: string; failOn?: FailOn; crd?: string[]; allowEmpty?: boolean;
       config?: string; exclude: string[]; strictInputs?: boolean; quiet?: boolean;
