@@ -294,11 +294,15 @@ export function configuredRules(config: HardenedConfig | undefined, base: readon
   const include = config?.rules?.include ? selectRuleIds(config.rules.include, ids, 'rules.include') : undefined;
   const exclude = config?.rules?.exclude ? selectRuleIds(config.rules.exclude, ids, 'rules.exclude') : new Set<string>();
   const severity = config?.rules?.severity ?? {};
-  return base
-    .filter((r) => (include === undefined || include.has(r.id)) && !exclude.has(r.id))
-    .map((r) => (Object.prototype.hasOwnProperty.call(severity, r.id) && severity[r.id] !== r.severity
-      ? Object.create(r, { severity: { value: severity[r.id], enumerable: true } }) as Rule
-      : r));
+  const selected = base.filter((r) => (include === undefined || include.has(r.id)) && !exclude.has(r.id));
+  if (selected.length === 0 && base.length > 0) {
+    // Fail closed: a selection that leaves nothing to run would pass everything.
+    throw new ConfigError(`${config?.file ?? 'the configuration'}: rules.include and rules.exclude leave none of the profile's ${base.length} rules to run `
+      + '(include ids of the profile being run, or choose another profile)');
+  }
+  return selected.map((r) => (Object.prototype.hasOwnProperty.call(severity, r.id) && severity[r.id] !== r.severity
+    ? Object.create(r, { severity: { value: severity[r.id], enumerable: true } }) as Rule
+    : r));
 }
 
 /** The suppression policy of a configuration, judged against `now` (the clock is a parameter, for tests). */

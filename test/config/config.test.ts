@@ -46,6 +46,20 @@ describe('.cdk8s-hardened.yaml: every key', () => {
     expect(configuredRules(undefined, base)).toEqual(base);
   });
 
+  test('a selection that leaves none of the profile\'s rules is an error, never an empty (passing) rule set', async () => {
+    const config = parseConfig('rules:\n  include: [pss-restricted-capabilities]\n', 'narrow.yaml');
+    expect(() => configuredRules(config, rulesForProfile('pss-baseline')))
+      .toThrow(new ConfigError(`narrow.yaml: rules.include and rules.exclude leave none of the profile's ${rulesForProfile('pss-baseline').length} rules to run `
+        + '(include ids of the profile being run, or choose another profile)'));
+    expect(configuredRules(config, rulesForProfile('pss-restricted')).map((r) => r.id)).toEqual(['pss-restricted-capabilities']);
+    const dir = tmp.dir();
+    writeFileSync(join(dir, '.cdk8s-hardened.yaml'), 'rules:\n  include: [pss-restricted-capabilities]\n');
+    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: nginx}]}\n');
+    const result = await cli(['check', '--profile', 'pss-baseline', join(dir, 'pod.yaml')], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/rules\.include and rules\.exclude leave none of the profile's \d+ rules to run/);
+  });
+
   test('selectRuleIds: ids and globs; unknown ids and empty globs are errors', () => {
     const ids = ALL_RULES.map((r) => r.id);
     expect([...selectRuleIds(['rbac-bind', 'network-*'], ids, 'x')]).toEqual(['rbac-bind', 'network-default-deny', 'network-allow-all']);
