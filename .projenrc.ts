@@ -65,6 +65,9 @@ project.package.addField('exports', {
   './projen': entry('projen/'),
   './package.json': './package.json',
 });
+// TypeScript's node10 resolution (module: commonjs, the default of cdk8s and projen projects) ignores `exports`:
+// the subpaths' declarations are found through typesVersions there.
+project.package.addField('typesVersions', { '*': { plugin: ['lib/plugin/index.d.ts'], projen: ['lib/projen/index.d.ts'] } });
 // What the tarball holds (test/packaging/tarball.test.ts pins it): the compiled library with its declarations, the
 // data it reads at run time (lib/schema/data: the 1.28 definitions, with their licence), README, LICENSE and docs.
 // Not: sources maps, src/, test/, examples/ (they import ../../src), bench/, .ci/, projen files.
@@ -73,7 +76,9 @@ project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/**/*.jso
 // The built-in kinds' schema validators are precompiled into lib/schema/builtin-validators.js (start-up time).
 project.compileTask.exec('node lib/schema/precompile.js');
 // The vendored definitions' licence and provenance travel with the copy tsc makes of them (and so with the tarball).
-project.compileTask.exec('cp src/schema/data/kubernetes-1.28/LICENSE src/schema/data/kubernetes-1.28/README.md lib/schema/data/kubernetes-1.28/');
+for (const data of ['kubernetes-1.28', 'prometheus-operator']) {
+  project.compileTask.exec(`cp src/schema/data/${data}/LICENSE src/schema/data/${data}/README.md lib/schema/data/${data}/`);
+}
 
 // `npm test` compiles first: the CLI tests run the real binary from lib/.
 project.testTask.prependSpawn(project.compileTask);

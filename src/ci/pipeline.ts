@@ -2,6 +2,8 @@
  * The CI pipeline of the hardening guide (install -> synth -> image scan -> check -> deploy), written for this tool
  * by `cdk8s-hardened ci`. Pure: options in, file text out; the CLI writes it.
  */
+import { scanSeverities } from '../container/trivy';
+import { isProfile, PROFILES } from '../policy/rule';
 
 export const CI_SYSTEMS = ['github', 'gitlab'] as const;
 export type CiSystem = (typeof CI_SYSTEMS)[number];
@@ -52,6 +54,8 @@ export interface PipelineOptions {
   readonly kubectlImage?: string;
   /** The Argo CD CLI image. @default 'quay.io/argoproj/argocd:v2.13.2' */
   readonly argocdImage?: string;
+  /** The file the pipeline is written to, when not the system's default (named in the header's regenerate command). */
+  readonly out?: string;
 }
 
 /** An option value is written into shell lines unquoted: only characters that need no quoting are accepted. */
@@ -68,7 +72,7 @@ function safe(option: string, value: string): string {
 }
 
 /** The options with their defaults, every value checked. */
-export function resolveOptions(options: PipelineOptions): Required<Omit<PipelineOptions, 'app' | 'profile' | 'argocdApp'>> & Pick<PipelineOptions, 'app' | 'profile' | 'argocdApp'> {
+export function resolveOptions(options: PipelineOptions): Required<Omit<PipelineOptions, 'app' | 'profile' | 'argocdApp' | 'out'>> & Pick<PipelineOptions, 'app' | 'profile' | 'argocdApp' | 'out'> {
   if (!options.images.length) {
     throw new PipelineOptionError('--image: give every image the app runs (repeat --image): the pipeline scans each with Trivy and check --scan gates on the reports');
   }
@@ -87,9 +91,9 @@ export function resolveOptions(options: PipelineOptions): Required<Omit<Pipeline
     system: options.system,
     ...(options.app !== undefined ? { app: safe('--app', options.app) } : {}),
     outDir: safe('--out-dir', options.outDir ?? 'dist'),
-    ...(options.profile !== undefined ? { profile: safe('--profile', options.profile) } : {}),
+    ...(options.profile !== undefined ? { profile: knownProfile(safe('--profile', options.profile)) } : {}),
     images,
-    scanSeverity: safe('--scan-severity', options.scanSeverity ?? 'HIGH'),
+    scanSeverity: knownSeverity(safe('--scan-severity', options.scanSeverity ?? 'HIGH')),
     ignoreUnfixed: options.ignoreUnfixed ?? false,
     deploy,
     ...(options.argocdApp !== undefined ? { argocdApp: safe('--argocd-app', options.argocdApp) } : {}),
@@ -98,7 +102,23 @@ export function resolveOptions(options: PipelineOptions): Required<Omit<Pipeline
     trivyVersion: safe('--trivy-version', options.trivyVersion ?? '0.58.1'),
     kubectlImage: safe('--kubectl-image', options.kubectlImage ?? 'bitnami/kubectl:1.28'),
     argocdImage: safe('--argocd-image', options.argocdImage ?? 'quay.io/argoproj/argocd:v2.13.2'),
+    ...(options.out !== undefined ? { out: safe('--out', options.out) } : {}),
   };
+}
+
+/** The pipeline runs check with these: a value check refuses would only fail in CI, so it is refused here. */
+function knownSeverity(value: string): string {
+  if (!scanSeverities(value)) {
+    throw new PipelineOptionError(`--scan-severity: unknown severity "${value}"; use UNKNOWN, LOW, MEDIUM, HIGH or CRITICAL (or a comma-separated list)`);
+  }
+  return value;
+}
+
+function knownProfile(value: string): string {
+  if (!isProfile(value)) {
+    throw new PipelineOptionError(`--profile: unknown profile "${value}"; use one of ${PROFILES.join(', ')}`);
+  }
+  return value;
 }
 
 type Resolved = ReturnType<typeof resolveOptions>;
@@ -145,6 +165,7 @@ export function regenerateCommand(options: PipelineOptions): string[] {
     '--trivy-version', o.trivyVersion,
     ...(o.system === 'gitlab' && o.deploy === 'kubectl' ? ['--kubectl-image', o.kubectlImage] : []),
     ...(o.deploy === 'argocd' ? ['--argocd-image', o.argocdImage] : []),
+    ...(o.out !== undefined ? ['--out', o.out] : []),
   ];
 }
 

@@ -67,6 +67,7 @@ export function runCi(opts: CiCommandOptions, io: CliIo): number {
       ...(opts.trivyVersion !== undefined ? { trivyVersion: opts.trivyVersion } : {}),
       ...(opts.kubectlImage !== undefined ? { kubectlImage: opts.kubectlImage } : {}),
       ...(opts.argocdImage !== undefined ? { argocdImage: opts.argocdImage } : {}),
+      ...(opts.out !== undefined && opts.out !== '-' ? { out: opts.out } : {}),
     });
   } catch (error) {
     if (error instanceof PipelineOptionError) {

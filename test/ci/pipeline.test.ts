@@ -134,5 +134,11 @@ describe('ci pipelines', () => {
     expect(() => renderPipeline({ system: 'gitlab', images: IMAGES, deploy: 'argocd' })).toThrow(/--deploy argocd needs --argocd-app/);
     expect(() => renderPipeline({ system: 'gitlab', images: IMAGES, argocdApp: 'x' })).toThrow(/--argocd-app is only used with --deploy argocd/);
     expect(() => renderPipeline({ system: 'gitlab', images: ['a:1', 'a:1'] })).toThrow(/given twice/);
+    // What check would refuse in CI is refused when the pipeline is written.
+    expect(() => renderPipeline({ system: 'github', images: IMAGES, scanSeverity: 'BOGUS' })).toThrow(/--scan-severity: unknown severity "BOGUS"/);
+    expect(() => renderPipeline({ system: 'github', images: IMAGES, profile: 'hardend' })).toThrow(/--profile: unknown profile "hardend"/);
+    expect(renderPipeline({ system: 'github', images: IMAGES, scanSeverity: 'MEDIUM,CRITICAL' })).toContain('--scan-severity MEDIUM,CRITICAL');
+    // The header's regenerate command writes the same file again.
+    expect(renderPipeline({ system: 'gitlab', images: IMAGES, out: 'ci/pipeline.yml' }).split('\n')[2]).toMatch(/ --out ci\/pipeline\.yml --force$/);
   });
 });

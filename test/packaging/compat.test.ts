@@ -108,6 +108,13 @@ test.each([
   process.stdout.write(`compat (${label}): cdk8s ${got.cdk8s}, constructs ${got.constructs}\n`);
 
   must(run(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], project), `tsc (${label})`);
+  // The default of cdk8s and projen projects (module commonjs: node10 resolution, which ignores exports) finds the
+  // subpaths' types too (typesVersions).
+  writeFileSync(join(project, 'tsconfig.node10.json'), JSON.stringify({
+    compilerOptions: { target: 'ES2020', module: 'commonjs', moduleResolution: 'node10', strict: true, noEmit: true, types: ['node'] },
+    files: ['main.ts'],
+  }));
+  must(run(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.node10.json'], project), `tsc node10 (${label})`);
   const out = JSON.parse(must(run(process.execPath, [join('out', 'main.js'), 'dist'], project), `node main.js (${label})`));
   expect(out.objects).toEqual(expect.arrayContaining(['Namespace/shop', 'NetworkPolicy/default-deny', 'Deployment/api', 'Pod/once', 'ServiceAccount/api']));
   expect(out.escapeHatch).toBe('Deployment/api');
