@@ -1,5 +1,5 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from '../imports/k8s';
 import { Construct } from 'constructs';
 import { annotateSuppression, checkDnsLabel, checkInt, emit, Labels, Refuse } from './common';
 import { EgressAllowProps } from './default-deny-network';

@@ -6,6 +6,60 @@ import { ApiObject, GroupVersionKind } from 'cdk8s';
 import { Construct } from 'constructs';
 
 /**
+ * DaemonSet represents the configuration of a daemon set.
+ *
+ * @schema io.k8s.api.apps.v1.DaemonSet
+ */
+export class KubeDaemonSet extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "io.k8s.api.apps.v1.DaemonSet"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "io.k8s.api.apps.v1.DaemonSet".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: KubeDaemonSetProps = {}): any {
+    return {
+      ...KubeDaemonSet.GVK,
+      ...toJson_KubeDaemonSetProps(props),
+    };
+  }
+
+  /**
+   * Defines a "io.k8s.api.apps.v1.DaemonSet" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: KubeDaemonSetProps = {}) {
+    super(scope, id, {
+      ...KubeDaemonSet.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...KubeDaemonSet.GVK,
+      ...toJson_KubeDaemonSetProps(resolved),
+    };
+  }
+}
+
+/**
  * Deployment enables declarative updates for Pods and ReplicaSets.
  *
  * @schema io.k8s.api.apps.v1.Deployment
@@ -658,6 +712,42 @@ export class KubeRoleBinding extends ApiObject {
 }
 
 /**
+ * DaemonSet represents the configuration of a daemon set.
+ *
+ * @schema io.k8s.api.apps.v1.DaemonSet
+ */
+export interface KubeDaemonSetProps {
+  /**
+   * Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+   *
+   * @schema io.k8s.api.apps.v1.DaemonSet#metadata
+   */
+  readonly metadata?: ObjectMeta;
+
+  /**
+   * The desired behavior of this daemon set. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
+   *
+   * @schema io.k8s.api.apps.v1.DaemonSet#spec
+   */
+  readonly spec?: DaemonSetSpec;
+}
+
+/**
+ * Converts an object of type 'KubeDaemonSetProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KubeDaemonSetProps(obj: KubeDaemonSetProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': toJson_ObjectMeta(obj.metadata),
+    'spec': toJson_DaemonSetSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Deployment enables declarative updates for Pods and ReplicaSets.
  *
  * @schema io.k8s.api.apps.v1.Deployment
@@ -1249,6 +1339,68 @@ export function toJson_ObjectMeta(obj: ObjectMeta | undefined): Record<string, a
     'resourceVersion': obj.resourceVersion,
     'selfLink': obj.selfLink,
     'uid': obj.uid,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DaemonSetSpec is the specification of a daemon set.
+ *
+ * @schema io.k8s.api.apps.v1.DaemonSetSpec
+ */
+export interface DaemonSetSpec {
+  /**
+   * The minimum number of seconds for which a newly created DaemonSet pod should be ready without any of its container crashing, for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready).
+   *
+   * @default 0 (pod will be considered available as soon as it is ready).
+   * @schema io.k8s.api.apps.v1.DaemonSetSpec#minReadySeconds
+   */
+  readonly minReadySeconds?: number;
+
+  /**
+   * The number of old history to retain to allow rollback. This is a pointer to distinguish between explicit zero and not specified. Defaults to 10.
+   *
+   * @default 10.
+   * @schema io.k8s.api.apps.v1.DaemonSetSpec#revisionHistoryLimit
+   */
+  readonly revisionHistoryLimit?: number;
+
+  /**
+   * A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
+   *
+   * @schema io.k8s.api.apps.v1.DaemonSetSpec#selector
+   */
+  readonly selector: LabelSelector;
+
+  /**
+   * An object that describes the pod that will be created. The DaemonSet will create exactly one copy of this pod on every node that matches the template's node selector (or on every node if no node selector is specified). The only allowed template.spec.restartPolicy value is "Always". More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#pod-template
+   *
+   * @schema io.k8s.api.apps.v1.DaemonSetSpec#template
+   */
+  readonly template: PodTemplateSpec;
+
+  /**
+   * An update strategy to replace existing DaemonSet pods with new pods.
+   *
+   * @schema io.k8s.api.apps.v1.DaemonSetSpec#updateStrategy
+   */
+  readonly updateStrategy?: DaemonSetUpdateStrategy;
+}
+
+/**
+ * Converts an object of type 'DaemonSetSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DaemonSetSpec(obj: DaemonSetSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'minReadySeconds': obj.minReadySeconds,
+    'revisionHistoryLimit': obj.revisionHistoryLimit,
+    'selector': toJson_LabelSelector(obj.selector),
+    'template': toJson_PodTemplateSpec(obj.template),
+    'updateStrategy': toJson_DaemonSetUpdateStrategy(obj.updateStrategy),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -2777,6 +2929,79 @@ export function toJson_LabelSelector(obj: LabelSelector | undefined): Record<str
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * PodTemplateSpec describes the data a pod should have when created from a template
+ *
+ * @schema io.k8s.api.core.v1.PodTemplateSpec
+ */
+export interface PodTemplateSpec {
+  /**
+   * Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+   *
+   * @schema io.k8s.api.core.v1.PodTemplateSpec#metadata
+   */
+  readonly metadata?: ObjectMeta;
+
+  /**
+   * Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
+   *
+   * @schema io.k8s.api.core.v1.PodTemplateSpec#spec
+   */
+  readonly spec?: PodSpec;
+}
+
+/**
+ * Converts an object of type 'PodTemplateSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PodTemplateSpec(obj: PodTemplateSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': toJson_ObjectMeta(obj.metadata),
+    'spec': toJson_PodSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DaemonSetUpdateStrategy is a struct used to control the update strategy for a DaemonSet.
+ *
+ * @schema io.k8s.api.apps.v1.DaemonSetUpdateStrategy
+ */
+export interface DaemonSetUpdateStrategy {
+  /**
+   * Rolling update config params. Present only if type = "RollingUpdate".
+   *
+   * @schema io.k8s.api.apps.v1.DaemonSetUpdateStrategy#rollingUpdate
+   */
+  readonly rollingUpdate?: RollingUpdateDaemonSet;
+
+  /**
+   * Type of daemon set update. Can be "RollingUpdate" or "OnDelete". Default is RollingUpdate.
+   *
+   * @default RollingUpdate.
+   * @schema io.k8s.api.apps.v1.DaemonSetUpdateStrategy#type
+   */
+  readonly type?: string;
+}
+
+/**
+ * Converts an object of type 'DaemonSetUpdateStrategy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DaemonSetUpdateStrategy(obj: DaemonSetUpdateStrategy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'rollingUpdate': toJson_RollingUpdateDaemonSet(obj.rollingUpdate),
+    'type': obj.type,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * DeploymentStrategy describes how to replace existing pods with new ones.
  *
  * @schema io.k8s.api.apps.v1.DeploymentStrategy
@@ -2807,42 +3032,6 @@ export function toJson_DeploymentStrategy(obj: DeploymentStrategy | undefined): 
   const result = {
     'rollingUpdate': toJson_RollingUpdateDeployment(obj.rollingUpdate),
     'type': obj.type,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * PodTemplateSpec describes the data a pod should have when created from a template
- *
- * @schema io.k8s.api.core.v1.PodTemplateSpec
- */
-export interface PodTemplateSpec {
-  /**
-   * Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-   *
-   * @schema io.k8s.api.core.v1.PodTemplateSpec#metadata
-   */
-  readonly metadata?: ObjectMeta;
-
-  /**
-   * Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-   *
-   * @schema io.k8s.api.core.v1.PodTemplateSpec#spec
-   */
-  readonly spec?: PodSpec;
-}
-
-/**
- * Converts an object of type 'PodTemplateSpec' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_PodTemplateSpec(obj: PodTemplateSpec | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PodSpec(obj.spec),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -4741,6 +4930,42 @@ export function toJson_LabelSelectorRequirement(obj: LabelSelectorRequirement | 
     'key': obj.key,
     'operator': obj.operator,
     'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Spec to control the desired behavior of daemon set rolling update.
+ *
+ * @schema io.k8s.api.apps.v1.RollingUpdateDaemonSet
+ */
+export interface RollingUpdateDaemonSet {
+  /**
+   * The maximum number of nodes with an existing available DaemonSet pod that can have an updated DaemonSet pod during during an update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). This can not be 0 if MaxUnavailable is 0. Absolute number is calculated from percentage by rounding up to a minimum of 1. Default value is 0. Example: when this is set to 30%, at most 30% of the total number of nodes that should be running the daemon pod (i.e. status.desiredNumberScheduled) can have their a new pod created before the old pod is marked as deleted. The update starts by launching new pods on 30% of nodes. Once an updated pod is available (Ready for at least minReadySeconds) the old DaemonSet pod on that node is marked deleted. If the old pod becomes unavailable for any reason (Ready transitions to false, is evicted, or is drained) an updated pod is immediatedly created on that node without considering surge limits. Allowing surge implies the possibility that the resources consumed by the daemonset on any given node can double if the readiness check fails, and so resource intensive daemonsets should take into account that they may cause evictions during disruption.
+   *
+   * @schema io.k8s.api.apps.v1.RollingUpdateDaemonSet#maxSurge
+   */
+  readonly maxSurge?: IntOrString;
+
+  /**
+   * The maximum number of DaemonSet pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of total number of DaemonSet pods at the start of the update (ex: 10%). Absolute number is calculated from percentage by rounding up. This cannot be 0 if MaxSurge is 0 Default value is 1. Example: when this is set to 30%, at most 30% of the total number of nodes that should be running the daemon pod (i.e. status.desiredNumberScheduled) can have their pods stopped for an update at any given time. The update starts by stopping at most 30% of those DaemonSet pods and then brings up new DaemonSet pods in their place. Once the new pods are available, it then proceeds onto other DaemonSet pods, thus ensuring that at least 70% of original number of DaemonSet pods are available at all times during the update.
+   *
+   * @schema io.k8s.api.apps.v1.RollingUpdateDaemonSet#maxUnavailable
+   */
+  readonly maxUnavailable?: IntOrString;
+}
+
+/**
+ * Converts an object of type 'RollingUpdateDaemonSet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_RollingUpdateDaemonSet(obj: RollingUpdateDaemonSet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'maxSurge': obj.maxSurge?.value,
+    'maxUnavailable': obj.maxUnavailable?.value,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -4,7 +4,7 @@
  * scripts or examples importing ../../src). Needs lib/ (`npm run compile`; `npm test` compiles first).
  */
 import { spawnSync } from 'child_process';
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -66,4 +66,32 @@ test('package.json is publish-ready: licence, version, repository, keywords, pee
   }
   const bin = join(ROOT, pkg.bin['cdk8s-hardened']);
   expect(existsSync(bin) && readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
+});
+
+test('every package the library imports is a dependency or a peer (a devDependency is absent where users install it)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pkg = require('../../package.json') as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+  const allowed = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { builtinModules } = require('module') as { builtinModules: string[] };
+  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory()
+    ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  const offending: string[] = [];
+  for (const file of walk(join(ROOT, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    // Type-only imports count too: the declarations in lib/ keep them, and a user's tsc resolves them.
+    const specs = [
+      ...text.matchAll(/^\s*(?:import|export)\b[^';]*?\bfrom\s+'([^']+)'/gm),
+      ...text.matchAll(/^\s*import\s+'([^']+)'/gm),
+      ...text.matchAll(/\b(?:require|import)\(\s*'([^']+)'\s*\)/g),
+    ].filter((m) => !m[1].startsWith('.'));
+    for (const m of specs) {
+      const spec = m[1];
+      const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+      if (!allowed.has(name) && !builtinModules.includes(name.replace(/^node:/, ''))) {
+        offending.push(`${file.slice(ROOT.length + 1)}: ${spec}`);
+      }
+    }
+  }
+  expect(offending).toEqual([]);
 });

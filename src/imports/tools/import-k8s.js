@@ -28,6 +28,7 @@ const OUTPUT = path.join(ROOT, 'src', 'imports', 'k8s.ts');
 
 /** The kinds the constructs build (their props reach every struct the constructs type). */
 const KINDS = [
+  'io.k8s.api.apps.v1.DaemonSet',
   'io.k8s.api.apps.v1.Deployment',
   'io.k8s.api.apps.v1.StatefulSet',
   'io.k8s.api.batch.v1.CronJob',
