@@ -236,6 +236,12 @@ function loadPsps(files: readonly string[] | undefined, io: CliIo): Manifest[] {
   if (inputs.manifests.length === 0) {
     throw new InputError(`--psp ${inputs.files.join(', ') || files.join(', ')}: no PodSecurityPolicy objects`);
   }
+  if (inputs.manifests.length > 1) {
+    // A PSP admitted a pod when any one PSP it could use allowed it; judging against all at once would ask every pod
+    // to pass every PSP's controls (and their rule ids would collide).
+    throw new UsageError(`--psp ${inputs.files.join(', ')}: ${inputs.manifests.length} PodSecurityPolicies; check judges against one at a time `
+      + '(run check once per PSP, on the namespaces that used it)');
+  }
   migrationsOf(inputs.manifests);
   return inputs.manifests.map((m) => ({
     object: m.object,

@@ -16,7 +16,10 @@ export function checkRules(profile: Profile, config: HardenedConfig | undefined,
     const schemaRule = createSchemaRule({ crds });
     rules = rules.map((rule) => (rule.id === SCHEMA_RULE_ID ? schemaRule : rule));
   }
-  return [...configuredRules(config, rules), ...pspRules(psps)];
+  const selected = configuredRules(config, rules);
+  // A carried control that the profile already runs (a pss-* rule of a stricter level) runs once.
+  const ids = new Set(selected.map((r) => r.id));
+  return [...selected, ...pspRules(psps).filter((r) => !ids.has(r.id))];
 }
 
 function pspRules(psps: readonly Manifest[]): Rule[] {

@@ -507,7 +507,17 @@ function selectPspNamespaces(binding: AdmissionObject, psp: string): AdmissionOb
   };
 }
 
-/** The rules `check --psp` runs: every PSP's carried controls (its psp-* rules and the pss-* rules it needs). */
+/**
+ * The rules `check --psp` runs: every PSP's carried controls, its psp-* rules and the catalogue's pss-* rules that
+ * carry the controls stricter than its level (each once).
+ */
 export function pspCheckRules(migrations: readonly PspMigration[]): ObjectRule[] {
-  return migrations.flatMap((m) => m.rules.filter((r): r is ObjectRule => r.scope === 'object' && r.id.startsWith('psp-')));
+  const seen = new Set<string>();
+  return migrations.flatMap((m) => m.rules.filter((r): r is ObjectRule => {
+    if (r.scope !== 'object' || seen.has(r.id)) {
+      return false;
+    }
+    seen.add(r.id);
+    return true;
+  }));
 }

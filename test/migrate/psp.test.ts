@@ -384,6 +384,26 @@ describe('check --psp', () => {
       const bad = await cli(['check', '--psp', join(dir, 'pod.json'), join(dir, 'pod.json')]);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/is not a PodSecurityPolicy/);
+      // The catalogue rules a PSP carries run too, when the profile does not already run them.
+      const carried = migratePsp(parseManifests(readFileSync(GUIDE, 'utf8'), GUIDE)[0]).rules.map((r) => r.id).filter((id) => id.startsWith('pss-'));
+      expect(carried.length).toBeGreaterThan(0);
+      expect(carried).toContain('pss-restricted-privilege-escalation');
+      const escalating = goodPod();
+      escalating.spec.containers[0].securityContext.allowPrivilegeEscalation = true;
+      writeFileSync(join(dir, 'escalating.json'), JSON.stringify(escalating));
+      const findingIds = (r: { stdout: string }) => (JSON.parse(r.stdout).findings as Array<{ ruleId: string }>).map((f) => f.ruleId);
+      expect(findingIds(await cli(['check', '--format', 'json', '--profile', 'pss-baseline', join(dir, 'escalating.json')])))
+        .not.toContain('pss-restricted-privilege-escalation');
+      expect(findingIds(await cli(['check', '--format', 'json', '--profile', 'pss-baseline', '--psp', GUIDE, join(dir, 'escalating.json')])))
+        .toContain('pss-restricted-privilege-escalation');
+      // Run once when the profile runs it already.
+      expect(findingIds(await cli(['check', '--format', 'json', '--psp', GUIDE, join(dir, 'escalating.json')]))
+        .filter((id) => id === 'pss-restricted-privilege-escalation')).toHaveLength(1);
+      // One PSP at a time: a pod was admitted when any one PSP allowed it.
+      writeFileSync(join(dir, 'two.yaml'), `${readFileSync(GUIDE, 'utf8')}\n---\n${readFileSync(GUIDE, 'utf8').replace(/name: restricted/, 'name: other')}`);
+      const two2 = await cli(['check', '--psp', join(dir, 'two.yaml'), join(dir, 'pod.json')]);
+      expect(two2.code).toBe(2);
+      expect(two2.stderr).toMatch(/2 PodSecurityPolicies; check judges against one at a time/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
