@@ -100,13 +100,18 @@ class Threads {
 
   constructor(count: number, recipe: WorkerRecipe) {
     const script = workerScript()!;
-    for (let i = 0; i < count; i++) {
-      const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(script, { workerData: { port: port2, signal: this.signal, recipe }, transferList: [port2] });
-      // An error inside a worker is answered as a crash; this only keeps an unexpected one from being uncaught.
-      worker.on('error', () => undefined);
-      this.workers.push(worker);
-      this.ports.push(port1);
+    try {
+      for (let i = 0; i < count; i++) {
+        const { port1, port2 } = new MessageChannel();
+        const worker = new Worker(script, { workerData: { port: port2, signal: this.signal, recipe }, transferList: [port2] });
+        // An error inside a worker is answered as a crash; this only keeps an unexpected one from being uncaught.
+        worker.on('error', () => undefined);
+        this.workers.push(worker);
+        this.ports.push(port1);
+      }
+    } catch (error) {
+      this.close(); // the workers started so far would keep the process alive
+      throw error;
     }
   }
 
