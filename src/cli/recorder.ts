@@ -16,7 +16,7 @@ export interface RecordedApp {
   /** Whether `app.synth()` returned (false: it threw; `report` then says why when the app is hardened). */
   readonly ok: boolean;
   readonly charts: readonly RecordedChart[];
-  /** Where the App itself wrote its YAML (`App({ outdir })`, else CDK8S_OUTDIR). */
+  /** The App's own outdir (`App({ outdir })`, else CDK8S_OUTDIR): under synth cdk8s writes to CDK8S_OUTDIR all the same. */
   readonly outdir?: string;
   /** The judgement of the app's own HardenedApp / hardenApp guard, when it has one. */
   readonly report?: RecordedReport;
@@ -55,6 +55,12 @@ function recorderMain(nodeRequire: (id: string) => any, recordFile: string): voi
   const MARK = Symbol.for('cdk8s-hardened.recorder');
   const REPORT = Symbol.for('cdk8s-hardened.report');
   const apps = new Map<unknown, unknown>();
+  // What each App's own outdir was (App({ outdir }) wins over CDK8S_OUTDIR in cdk8s): synth points it at the
+  // folder CDK8S_OUTDIR names, so no YAML is written anywhere but there (never into the tree before it is judged).
+  const outdirs = new Map<unknown, unknown>();
+  const ownOut = process.env.CDK8S_OUTDIR;
+  // Each process of the app command (`node a.js && node b.js`) writes a record of its own.
+  const file = recordFile.replace(/\.json$/, `-${process.pid}.json`);
 
   function chartsOf(cdk8s: any, app: any): unknown[] {
     const charts: unknown[] = [];
@@ -83,14 +89,15 @@ function recorderMain(nodeRequire: (id: string) => any, recordFile: string): voi
       }
     }
     const entry: Record<string, unknown> = { ok, charts };
-    if (typeof app.outdir === 'string') {
-      entry.outdir = app.outdir;
+    const own = outdirs.get(app);
+    if (typeof own === 'string') {
+      entry.outdir = own;
     }
     if (app[REPORT] !== undefined) {
       entry.report = app[REPORT];
     }
     apps.set(app, entry);
-    fs.writeFileSync(recordFile, JSON.stringify({ apps: [...apps.values()] }));
+    fs.writeFileSync(file, JSON.stringify({ apps: [...apps.values()] }));
   }
 
   function patch(cdk8s: any): void {
@@ -100,14 +107,25 @@ function recorderMain(nodeRequire: (id: string) => any, recordFile: string): voi
     const proto = cdk8s.App.prototype;
     const synth = proto.synth;
     Object.defineProperty(proto, MARK, { value: true });
-    proto.synth = function recordedSynth(this: unknown, ...args: unknown[]) {
+    proto.synth = function recordedSynth(this: any, ...args: unknown[]) {
       // No catch and rethrow: the app's error keeps its own place (Node prints where it was thrown).
       let ok = false;
+      const outdir = this.outdir;
+      if (!outdirs.has(this)) {
+        outdirs.set(this, outdir);
+      }
+      const redirect = typeof ownOut === 'string' && typeof outdir === 'string' && outdir !== ownOut;
+      if (redirect) {
+        this.outdir = ownOut;
+      }
       try {
         const result = synth.apply(this, args);
         ok = true;
         return result;
       } finally {
+        if (redirect) {
+          this.outdir = outdir;
+        }
         record(cdk8s, this, ok);
       }
     };
@@ -123,7 +141,7 @@ function recorderMain(nodeRequire: (id: string) => any, recordFile: string): voi
   };
 }
 
-/** The recorder as a CommonJS file's source, writing its record to `recordFile`. */
+/** The recorder as a CommonJS file's source, writing its record beside `recordFile` (`record-<pid>.json` for record.json). */
 export function recorderSource(recordFile: string): string {
   return `'use strict';\n(${recorderMain.toString()})(require, ${JSON.stringify(recordFile)});\n`;
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { dirname, extname, join, relative, resolve, sep } from 'path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'path';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../input/parse';
 import { acquireOutputLock, checkReplaceable, OutputError, recoverInterruptedReplace } from '../output/atomic';
@@ -381,15 +381,22 @@ export function groupsFromRecord(record: SynthRecord): Array<GitOpsGroup & { rea
   }));
 }
 
-/** Reads the record the app's recorder wrote (undefined: it wrote none, so no App of a cdk8s we could see ran synth()). */
+/**
+ * Reads the records the app's recorder wrote, one per process of the app command (undefined: none, so no App of a
+ * cdk8s we could see ran synth()). Records of several processes are joined in an order that does not depend on which
+ * process ran first or got which pid: by their charts' construct paths.
+ */
 function readRecord(file: string): SynthRecord | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
+  const dir = dirname(file);
+  const prefix = `${basename(file, '.json')}-`;
+  const records = readdirSync(dir).filter((name) => name.startsWith(prefix) && name.endsWith('.json'))
+    .map((name) => parseRecord(readFileSync(join(dir, name), 'utf8')));
+  if (records.length === 0) {
     return undefined;
   }
-  return parseRecord(text);
+  const key = (r: SynthRecord) => JSON.stringify(r.apps.map((a) => a.charts.map((c) => c.path)));
+  records.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return { apps: records.flatMap((r) => r.apps) };
 }
 
 function plural(n: number, word: string): string {
@@ -524,8 +531,8 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
 
     for (const app of record?.apps ?? []) {
       if (app.ok && typeof app.outdir === 'string' && resolve(launch.cwd, app.outdir) !== appOut) {
-        io.stderr(`cdk8s-hardened synth: note: the app sets App({ outdir }), so cdk8s also wrote its own YAML to ${app.outdir}; `
-          + `${out} gets the construct tree all the same (drop outdir to write only there)\n`);
+        io.stderr(`cdk8s-hardened synth: note: the app sets App({ outdir: ${JSON.stringify(app.outdir)} }); under synth its YAML goes only to `
+          + `${out}, after it is judged (cdk8s synth still writes to ${app.outdir})\n`);
       }
     }
     const groups = record ? groupsFromRecord(record) : [];

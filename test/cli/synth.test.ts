@@ -293,12 +293,39 @@ describe('runSynth: failures write nothing', () => {
       const result = await synth({ entry: 'outdir-app/main.js', out });
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/^PASS 1 object checked/m);
-      expect(result.stderr).toBe(`cdk8s-hardened synth: note: the app sets App({ outdir }), so cdk8s also wrote its own YAML to ${elsewhere}; `
-        + `${out} gets the construct tree all the same (drop outdir to write only there)\n`);
+      expect(result.stderr).toBe(`cdk8s-hardened synth: note: the app sets App({ outdir: ${JSON.stringify(elsewhere)} }); under synth its YAML goes only to `
+        + `${out}, after it is judged (cdk8s synth still writes to ${elsewhere})\n`);
       expect([...readTree(out).keys()]).toContain('kustomization.yaml');
+      // Nothing unjudged is written anywhere else.
+      expect(readdirSync(elsewhere)).toEqual([]);
     } finally {
       delete process.env.FIXTURE_OUTDIR;
     }
+  });
+
+  test('an app whose App({ outdir }) is the output folder itself: its unjudged YAML never lands there', async () => {
+    const project = tmp.dir();
+    const out = join(project, 'dist');
+    process.env.FIXTURE_OUTDIR = out;
+    try {
+      for (let run = 0; run < 2; run++) {
+        const result = await synth({ entry: 'outdir-app/main.js', out });
+        expect(result.code).toBe(0);
+        expect([...readTree(out).keys()].filter((f) => f.endsWith('.k8s.yaml'))).toEqual([]);
+      }
+    } finally {
+      delete process.env.FIXTURE_OUTDIR;
+    }
+  });
+
+  test('an app command of two node processes: both apps are judged and written', async () => {
+    const out = join(tmp.dir(), 'dist');
+    const result = await synth({ cwd: join(FIXTURES, 'two-process-project'), out });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^PASS 2 objects checked/m);
+    const files = [...readTree(out).keys()];
+    expect(files.some((f) => f.startsWith('alpha/'))).toBe(true);
+    expect(files.some((f) => f.startsWith('beta/'))).toBe(true);
   });
 
   test('an output folder that is not ours (it holds sources): exit 2, nothing touched', async () => {
