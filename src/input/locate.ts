@@ -180,16 +180,33 @@ export class LineIndex {
 }
 
 /**
+ * The positions of one document, shared by the locators of the objects it holds (the items of a List): parsed once
+ * for all of them, not once per item.
+ */
+export interface PositionCache {
+  computed?: boolean;
+  tree?: ReturnType<typeof positions>;
+}
+
+/**
  * A function giving the line of a field of the object at `prefix` inside the document `text` (whose first line
  * is `firstLine` of its file): the line of the field's key, or of its nearest existing ancestor (a field a merge
  * key brought in is reported at the merge key).
  */
-export function documentLocator(text: string, firstLine: number, prefix: Path, maxDepth: number): (path: Path) => number | undefined {
+export function documentLocator(text: string, firstLine: number, prefix: Path, maxDepth: number, shared?: PositionCache): (path: Path) => number | undefined {
   let tree: ReturnType<typeof positions> | null = null;
   let lines: LineIndex | undefined;
   return (path: Path) => {
     if (tree === null) {
-      tree = positions(text, maxDepth);
+      if (shared?.computed) {
+        tree = shared.tree;
+      } else {
+        tree = positions(text, maxDepth);
+        if (shared) {
+          shared.computed = true;
+          shared.tree = tree;
+        }
+      }
       lines = new LineIndex(text, firstLine);
     }
     if (!tree || !lines) {

@@ -7,7 +7,7 @@ import { metadataProblem } from './meta';
 import { KUSTOMIZE_READER, LIST_CARRIER_RULE_ID, READING_DIFFERS_RULE_ID } from './notes';
 import { InputError, NotKubernetesError } from './errors';
 import { isJsonStream, JsonError, splitJsonStream } from './json';
-import { documentLocator, LineIndex } from './locate';
+import { documentLocator, LineIndex, PositionCache } from './locate';
 import { Chunk, constructKubectl, DocumentFacts, parseDocumentEvents, ReadError, setKey, splitDocuments } from './yaml';
 
 /** At most this many alias nodes per document: more is a "billion laughs" bomb. */
@@ -204,8 +204,16 @@ function objectErrorToInput(error: ObjectError, place: DocumentPlace): InputErro
   return error.notKubernetes ? new NotKubernetesError(message) : new InputError(message);
 }
 
+/** Per document, the positions its objects' locators share (a List's items are located in one parse of it). */
+const SHARED_POSITIONS = new WeakMap<DocumentPlace, PositionCache>();
+
 function manifestOf(member: Member, place: DocumentPlace, notes: readonly ReaderNote[] = [], alternate?: JsonObject): Manifest {
-  const locate = documentLocator(place.text, place.line, member.path, MAX_DEPTH);
+  let shared = SHARED_POSITIONS.get(place);
+  if (!shared) {
+    shared = {};
+    SHARED_POSITIONS.set(place, shared);
+  }
+  const locate = documentLocator(place.text, place.line, member.path, MAX_DEPTH, shared);
   const all = member.carrier ? [carrierNote(member.carrier), ...notes] : notes;
   // A document's own object starts on its first line of content: found without parsing it again (every report
   // names the line of every object). An item of a list is found by the locator.
