@@ -16,7 +16,9 @@ export function checkRules(profile: Profile, config: HardenedConfig | undefined,
     const schemaRule = createSchemaRule({ crds });
     rules = rules.map((rule) => (rule.id === SCHEMA_RULE_ID ? schemaRule : rule));
   }
-  return [...configuredRules(config, rules), ...pspRules(psps)];
+  // A catalogue rule a PSP carries that the profile has already is the profile's (configured) rule.
+  const profileIds = new Set(rules.map((r) => r.id));
+  return [...configuredRules(config, rules), ...pspRules(psps).filter((r) => !profileIds.has(r.id))];
 }
 
 function pspRules(psps: readonly Manifest[]): Rule[] {

@@ -507,7 +507,23 @@ function selectPspNamespaces(binding: AdmissionObject, psp: string): AdmissionOb
   };
 }
 
-/** The rules `check --psp` runs: every PSP's carried controls (its psp-* rules and the pss-* rules it needs). */
+/**
+ * The rules `check --psp` runs: every PSP's carried controls, its psp-* rules and the catalogue (pss-*) rules its
+ * policies enforce beyond the level (each catalogue rule once), so that CI refuses what the cluster refuses.
+ */
 export function pspCheckRules(migrations: readonly PspMigration[]): ObjectRule[] {
-  return migrations.flatMap((m) => m.rules.filter((r): r is ObjectRule => r.scope === 'object' && r.id.startsWith('psp-')));
+  const seen = new Set<string>();
+  return migrations.flatMap((m) => m.rules.filter((r): r is ObjectRule => {
+    if (r.scope !== 'object') {
+      return false;
+    }
+    if (r.id.startsWith('psp-')) {
+      return true;
+    }
+    if (seen.has(r.id)) {
+      return false;
+    }
+    seen.add(r.id);
+    return true;
+  }));
 }
