@@ -6,7 +6,8 @@
 // disagreement; the last line is `CLUSTER {json}`. Exit code 1 on any
 // disagreement or error.
 //
-//   node test/cluster/run.js [psa] [schema] [admission] [reference] [audit]   (default: all, in this order)
+//   node test/cluster/run.js [psa] [schema] [admission] [reference] [audit] [migrate]   (default: all, in this order)
+//   MIGRATE_GENERATED=n   generated Pods and Deployments per PodSecurityPolicy in the migrate suite (default 600)
 //   CLUSTER_GENERATED=n   generated objects in the psa suite (default 5400, at least 5000 unless CLUSTER_QUICK=1)
 //   CLUSTER_SEED=n        fast-check seed of the generated objects (default: random, printed)
 
@@ -20,6 +21,7 @@ const SUITES = {
   admission: () => require('./admission'),
   reference: () => require('./reference'),
   audit: () => require('./audit'),
+  migrate: () => require('./migrate'),
 };
 
 async function main() {

@@ -217,6 +217,10 @@ describe('migrate-psp: stricter controls of other PSPs', () => {
     ['psp-volumes', { containers: [{ name: 'a', image: 'a:1' }], volumes: [{ name: 'd' }] }, true],
     ['psp-required-drop-capabilities', { containers: [{ name: 'a', image: 'a:1', securityContext: { capabilities: { drop: ['ALL'] } } }] }, false],
     ['psp-required-drop-capabilities', { containers: [{ name: 'a', image: 'a:1', securityContext: { capabilities: { drop: ['NET_ADMIN'] } } }] }, true],
+    // Windows pods are exempt, as from Pod Security's restricted capabilities control (the API refuses capabilities
+    // on them): found by the cluster suite `migrate`, where `--level restricted` (no such policy) admitted them.
+    ['psp-required-drop-capabilities', { os: { name: 'windows' }, containers: [{ name: 'a', image: 'a:1' }] }, false],
+    ['psp-required-drop-capabilities', { os: { name: 'linux' }, containers: [{ name: 'a', image: 'a:1' }] }, true],
   ];
   test.each(cases)('%s on %j fails: %s (rule and policy agree)', (id, spec, fails) => {
     expect(ruleFails(rule(id), pod(spec))).toBe(fails);
@@ -408,6 +412,26 @@ describe('check --psp', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+test('check --psp also judges the catalogue rules the PSP\'s policies carry beyond its level', async () => {
+  // The guide's PSP maps to privileged, so its policies carry pss-baseline-privileged (and more): found by the
+  // cluster suite `migrate`, where check --psp ran only the psp-* rules and passed pods the cluster refused.
+  const dir = mkdtempSync(join(tmpdir(), 'migrate-'));
+  try {
+    const pod = goodPod();
+    pod.spec.containers[0].securityContext = { ...pod.spec.containers[0].securityContext, privileged: true, allowPrivilegeEscalation: true };
+    writeFileSync(join(dir, 'pod.json'), JSON.stringify(pod));
+    const ids = (r: { stdout: string }) => (JSON.parse(r.stdout).findings as Array<{ ruleId: string }>).map((f) => f.ruleId);
+    const schemaOnly = await cli(['check', '--format', 'json', '--profile', 'schema', '--psp', GUIDE, join(dir, 'pod.json')]);
+    expect(ids(schemaOnly)).toEqual(['pss-baseline-privileged', 'pss-restricted-privilege-escalation']);
+    // A carried rule the profile has already is judged once, as the profile's.
+    const baseline = await cli(['check', '--format', 'json', '--profile', 'pss-baseline', '--psp', GUIDE, join(dir, 'pod.json')]);
+    expect(ids(baseline).filter((id) => id === 'pss-baseline-privileged')).toHaveLength(1);
+    expect(ids(baseline)).toContain('pss-restricted-privilege-escalation');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('derived rules and their policies agree on every combination of the identity fields', () => {

@@ -1,5 +1,5 @@
 import type { CelEntry } from '../../../admission/catalogue';
-import { allOf, and, everyContainer, everyPod, not, or, present, select, str, strList, unsetOr, whenSet } from '../../../admission/cel';
+import { allOf, and, everyContainer, everyPod, isWindows, not, or, present, select, str, strList, unsetOr, whenSet } from '../../../admission/cel';
 import { isSet, podRule } from '../../define';
 import { arrayField, field, show, stringField } from '../../json';
 import { ObjectRule, Violation } from '../../rule';
@@ -157,18 +157,19 @@ export function pspControlRule(psp: string, control: PspControl): PspControlRule
       const drops = (list: readonly unknown[], cap: string) => list.includes('ALL') || list.includes(cap);
       return {
         rule: podRule(meta(psp, control.kind, `Containers must drop ${drop.join(', ')}`,
-          'A capability the container keeps is one a compromised process may use.',
+          'A capability the container keeps is one a compromised process may use. Pods with spec.os.name: windows are '
+            + 'exempt, as Pod Security\'s restricted capabilities control exempts them (the API refuses capabilities on them).',
           `Set securityContext.capabilities.drop to ["ALL"] (or list ${drop.join(', ')}) on every container.`),
-        (pod) => pod.containers.flatMap((c) => {
+        (pod) => (pod.windows ? [] : pod.containers.flatMap((c) => {
           const list = arrayField(field(c.securityContext, 'capabilities'), 'drop');
           const missing = drop.filter((cap) => !drops(list, cap));
           return missing.length === 0 ? [] : [{
             path: [...c.path, SC, 'capabilities', 'drop'],
             message: `container "${c.name}" does not drop ${missing.join(', ')}, which ${by} requires`,
           }];
-        })),
-        admission: { target: 'pods', expression: everyPod((pod) => everyContainer(`${pod}.spec`,
-          (c) => whenSet(c, [SC, 'capabilities', 'drop'], (list) => and(...drop.map((cap) => or(`'ALL' in ${list}`, `${str(cap)} in ${list}`)))))) },
+        }))),
+        admission: { target: 'pods', expression: everyPod((pod) => or(isWindows(`${pod}.spec`), everyContainer(`${pod}.spec`,
+          (c) => whenSet(c, [SC, 'capabilities', 'drop'], (list) => and(...drop.map((cap) => or(`'ALL' in ${list}`, `${str(cap)} in ${list}`))))))) },
       };
     }
     case 'volumes': {
