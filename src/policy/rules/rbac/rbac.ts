@@ -176,14 +176,9 @@ type Meta = Omit<ObjectRule, 'scope' | 'check'>;
  * Defines a rule that flags every Role/ClusterRole rule entry granting any of `grants` (the factory behind the
  * "verbs V on resources R of group G" rules). One violation per entry, at its first matching verb.
  */
-/** A rule made by {@link grantRule}: its grants stay readable, so the admission CEL is built from the same list. */
+/** A rule made by {@link grantRule}: its grants stay readable; its admission CEL is built from the same list. */
 export interface GrantRule extends ObjectRule {
   readonly grants: readonly Grant[];
-}
-
-/** True for the rules {@link grantRule} makes. */
-export function isGrantRule(rule: unknown): rule is GrantRule {
-  return typeof rule === 'object' && rule !== null && Array.isArray((rule as { grants?: unknown }).grants);
 }
 
 export function grantRule(meta: Meta, grants: readonly Grant[]): GrantRule {
