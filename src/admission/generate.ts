@@ -1,8 +1,8 @@
 import { checkProfile, rulesForProfile } from '../policy/packs';
-import { Profile, Rule, Severity } from '../policy/rule';
+import { AdmissionEntry, CelEntry, isCelEntry, Profile, Rule, Severity } from '../policy/rule';
 import { ALL_RULES } from '../policy/rules';
 import { KUBERNETES_VERSION } from '../version';
-import { AdmissionEntry, ADMISSION_CATALOGUE, CelEntry, isCelEntry } from './catalogue';
+import { ADMISSION_CATALOGUE } from './catalogue';
 import { MatchCondition, TARGETS } from './targets';
 
 /** How a binding enforces a failed validation. */
@@ -55,9 +55,9 @@ export interface AdmissionOptions {
    */
   readonly exemptions?: readonly AdmissionExemption[];
   /**
-   * Admission entries of rules outside the catalogue (parameterised rules, such as the PodSecurityPolicy controls
-   * migrate-psp derives), by rule id; they win over the catalogue's.
-   * @default - the catalogue's only
+   * Admission entries by rule id; they win over the rules' own (`admission` of each rule, as every rule of the
+   * catalogue and the PodSecurityPolicy controls migrate-psp derives carry).
+   * @default - the rules' own
    */
   readonly entries?: Readonly<Record<string, AdmissionEntry>>;
 }
@@ -145,7 +145,7 @@ const DEFAULT_NAME_PREFIX = 'cdk8s-hardened';
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** The admission entry of a rule id, if the catalogue has one. */
+/** The admission entry of a rule id, if a rule of the catalogue has one. */
 export function admissionEntry(ruleId: string): AdmissionEntry | undefined {
   return Object.prototype.hasOwnProperty.call(ADMISSION_CATALOGUE, ruleId) ? ADMISSION_CATALOGUE[ruleId] : undefined;
 }
@@ -244,7 +244,7 @@ export function generateAdmissionPolicies(options: AdmissionOptions, catalogue: 
       .map((e, i): MatchCondition => ({ name: `exemption-${i + 1}`, expression: `!(${exemptionExpression(e)})` }));
     const notIn = [...new Set([...excluded, ...exemptNamespaces])];
     const entry = options.entries !== undefined && Object.prototype.hasOwnProperty.call(options.entries, rule.id)
-      ? options.entries[rule.id] : admissionEntry(rule.id);
+      ? options.entries[rule.id] : rule.admission ?? admissionEntry(rule.id);
     if (!isCelEntry(entry)) {
       continue;
     }

@@ -1,3 +1,5 @@
+import { AdmissionTargetName } from '../policy/rule';
+
 /**
  * What an admission policy matches: the resources (by API group) whose CREATE and UPDATE requests it judges,
  * and the match conditions that skip requests it should not judge.
@@ -85,6 +87,7 @@ export const TARGETS = {
     resourceRules: [{ apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'] }],
     matchConditions: [NOT_FROM_API_SERVER],
   },
-} satisfies Record<string, AdmissionTarget>;
+} satisfies Record<AdmissionTargetName, AdmissionTarget>;
 
-export type TargetName = keyof typeof TARGETS;
+/** The targets a rule's admission entry can name (defined with the rules, in src/policy/rule.ts). */
+export type TargetName = AdmissionTargetName;

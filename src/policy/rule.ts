@@ -119,6 +119,45 @@ export interface RuleMeta {
   readonly docsUrl: string;
   /** Rules this one replaces in any pack that holds both (as PSA's restricted checks replace baseline ones). */
   readonly overrides?: readonly string[];
+  /**
+   * The admission side of the rule, written beside its logic: the CEL that enforces it in the cluster, or why no
+   * admission policy can. `src/admission` reads it from here; a test fails for a rule of the catalogue without it,
+   * and the equivalence test holds the CEL to the rule's fixtures.
+   */
+  readonly admission?: AdmissionEntry;
+}
+
+/**
+ * The objects an admission policy of a rule matches. `src/admission/targets.ts` says which resources each one
+ * names (and must define every one of them).
+ */
+export type AdmissionTargetName = 'pods' | 'services' | 'roles' | 'bindings' | 'namespaces' | 'networkPolicies';
+
+/**
+ * A rule the cluster can enforce: a CEL expression that is true when the object passes the rule. A rule whose
+ * findings differ in severity (an error for one case, a warning for another) gives one expression per severity,
+ * each true when the object has no finding of that severity; each becomes its own policy, so a binding can deny
+ * the errors and only warn about the rest.
+ */
+export interface CelEntry {
+  readonly target: AdmissionTargetName;
+  readonly expression: string | Readonly<Partial<Record<Severity, string>>>;
+  /**
+   * What the policy cannot check that the rule does (for a rule over the object set: the part that needs the
+   * other objects). Printed in the YAML header and shown by `rules`.
+   */
+  readonly limitation?: string;
+}
+
+/** A rule no admission policy can enforce, and why. */
+export interface NotExpressibleEntry {
+  readonly notExpressible: string;
+}
+
+export type AdmissionEntry = CelEntry | NotExpressibleEntry;
+
+export function isCelEntry(entry: AdmissionEntry | undefined): entry is CelEntry {
+  return entry !== undefined && 'expression' in entry;
 }
 
 /** What a rule may know about the object set besides the objects themselves. */

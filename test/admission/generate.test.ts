@@ -4,7 +4,7 @@ import {
   ADMISSION_CATALOGUE, admissionApiVersion, admissionSupport, AdmissionObject, formatAdmissionYaml,
   generateAdmissionPolicies, LIMITATION_ANNOTATION, notExpressibleRules, RULE_ANNOTATION, SEVERITY_ANNOTATION,
 } from '../../src/admission';
-import { POD_TEMPLATE_LOCATIONS } from '../../src/admission/cel';
+import { POD_TEMPLATE_LOCATIONS } from '../../src/policy/rules/cel';
 import { evaluate } from '../../src/policy/engine';
 import { POD_KINDS } from '../../src/policy/pod-spec';
 import { rulesForProfile } from '../../src/policy/packs';

@@ -70,6 +70,10 @@ export const removedApi: ObjectRule = {
     + 'fields (Ingress backends, HPA metric targets), as the guide lists.',
   remediation: 'Set apiVersion to the replacement the finding names and migrate the fields the Deprecated API Migration Guide lists for that kind.',
   docsUrl: 'https://kubernetes.io/docs/reference/using-api/deprecation-guide/',
+  admission: {
+    notExpressible: 'an apiVersion the cluster no longer serves never reaches admission: the API server refuses the '
+      + 'request itself ("no matches for kind")',
+  },
   scope: 'object',
   check(target) {
     const removal = findRemoval(target.apiVersion, target.kind);

@@ -23,6 +23,11 @@ export const secretData: ObjectRule = {
     + 'Secret.',
   remediation: 'Remove data and stringData from the Secret and commit a SealedSecret (bitnami-labs/sealed-secrets) or an ExternalSecret (external-secrets.io) that creates it in the cluster.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/secrets-good-practices/',
+  admission: {
+    notExpressible: 'it is about what is committed to the manifest tree; in the cluster every Secret carries data '
+      + '(the controllers that unseal SealedSecrets or sync ExternalSecrets create exactly such Secrets), so a policy '
+      + 'would refuse all of them',
+  },
   scope: 'object',
   kinds: ['Secret'],
   check(target) {

@@ -2,6 +2,7 @@ import { DockerfileSpec, DockerInstruction, DockerStage, DOCKERFILE_KIND, isCont
 import { isObject } from '../../json';
 import { Path } from '../../path';
 import { ObjectRule, Target, Violation } from '../../rule';
+import { NOT_AN_API_OBJECT } from './admission';
 
 type Meta = Omit<ObjectRule, 'scope' | 'check' | 'kinds'>;
 
@@ -17,6 +18,7 @@ export function dockerfileOf(target: Target): DockerfileSpec | undefined {
 /** Defines a rule over Dockerfiles (objects of kind Dockerfile). */
 export function dockerfileRule(meta: Meta, check: (dockerfile: DockerfileSpec, target: Target) => Violation[]): ObjectRule {
   return {
+    admission: NOT_AN_API_OBJECT,
     ...meta,
     scope: 'object',
     kinds: [DOCKERFILE_KIND],

@@ -2,6 +2,7 @@ import { isObject } from '../../json';
 import { SetRule, SetViolation } from '../../rule';
 import { parseUser } from './dockerfile';
 import { imageMatches, imageUser, namedDockerfiles, podContainers } from './images';
+import { NOT_AN_API_OBJECT } from './admission';
 
 /** The image's USER and the pod's runAsUser agree, where a Dockerfile and the manifests that run its image are checked together. */
 export const imageUserMatchesPod: SetRule = {
@@ -18,6 +19,7 @@ export const imageUserMatchesPod: SetRule = {
     + '134 and 293) but builds its images for UID 1001 (lines 21 and 89).',
   remediation: 'Make them agree: set securityContext.runAsUser to the image\'s numeric USER (USER 10001 -> runAsUser: 10001), or change the Dockerfile\'s USER to the UID the pod runs as.',
   docsUrl: 'https://docs.docker.com/reference/dockerfile/#user',
+  admission: NOT_AN_API_OBJECT,
   scope: 'set',
   judgesContainerInputs: true,
   checkSet(targets) {

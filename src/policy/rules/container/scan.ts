@@ -2,6 +2,7 @@ import { DOCKERFILE_KIND, ScanReport } from '../../../container/model';
 import { Path } from '../../path';
 import { RuleContext, SetRule, SetViolation, Target } from '../../rule';
 import { imageMatches, namedDockerfiles, podContainers } from './images';
+import { NOT_AN_API_OBJECT } from './admission';
 
 /** Every image the set runs or builds, where it is named: a container's image field, a Dockerfile's image comment. */
 function images(targets: readonly Target[]): Array<{ index: number; image: string; path: Path; who: string }> {
@@ -34,6 +35,7 @@ export const imageVulnerabilities: SetRule = {
     + '--exit-code 1, so trivy exits 0 and the stage never fails, where this gate fails the run.',
   remediation: 'Rebuild the image FROM a patched base or upgrade the package to its FixedVersion, push it, and point the container\'s image at the new tag or digest.',
   docsUrl: 'https://trivy.dev/latest/docs/configuration/reporting/#json',
+  admission: NOT_AN_API_OBJECT,
   scope: 'set',
   judgesContainerInputs: true,
   checkSet(targets: readonly Target[], context?: RuleContext): SetViolation[] {
@@ -66,6 +68,7 @@ export const imageNotScanned: SetRule = {
     + '"vulnerability_scan") and scans in CI before deploying (lines 430-483). Without --scan nothing is reported.',
   remediation: 'Scan the image (trivy image --format json --output scan.json <image>) and pass the report with --scan; the report\'s ArtifactName must be the image as the container\'s image field names it.',
   docsUrl: 'https://trivy.dev/latest/docs/configuration/reporting/#json',
+  admission: NOT_AN_API_OBJECT,
   scope: 'set',
   judgesContainerInputs: true,
   checkSet(targets: readonly Target[], context?: RuleContext): SetViolation[] {

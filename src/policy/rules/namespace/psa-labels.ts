@@ -1,6 +1,12 @@
+import { and, str, whenSet } from '../cel';
 import { objectField, show, stringField } from '../../json';
 import { ObjectRule, Violation } from '../../rule';
 import { PSA_POLICY_VERSION } from '../../../version';
+
+/** CEL: the label `key` of the object is `value`. */
+function celLabelIs(key: string, value: string): string {
+  return whenSet('object', ['metadata', 'labels'], (labels) => and(`${str(key)} in ${labels}`, `${labels}[${str(key)}] == ${str(value)}`));
+}
 
 const PREFIX = 'pod-security.kubernetes.io/';
 const MODES = ['enforce', 'audit', 'warn'] as const;
@@ -25,6 +31,18 @@ export const psaLabels: ObjectRule = {
     + 'Kubescape only asks that enforce exists).',
   remediation: `Set metadata.labels pod-security.kubernetes.io/enforce, audit and warn to "restricted" and enforce-version, audit-version and warn-version to "${PSA_POLICY_VERSION}".`,
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces',
+  admission: {
+    target: 'namespaces',
+    expression: {
+      // enforce below restricted is the error; audit, warn and unpinned versions are warnings.
+      error: celLabelIs('pod-security.kubernetes.io/enforce', 'restricted'),
+      warning: and(
+        celLabelIs('pod-security.kubernetes.io/audit', 'restricted'),
+        celLabelIs('pod-security.kubernetes.io/warn', 'restricted'),
+        ...['enforce', 'audit', 'warn'].map((mode) => celLabelIs(`pod-security.kubernetes.io/${mode}-version`, PSA_POLICY_VERSION)),
+      ),
+    },
+  },
   scope: 'object',
   kinds: ['Namespace'],
   check(target) {

@@ -32,6 +32,10 @@ export const quota: SetRule = {
     + '"Limit Ranges"). Kyverno generates both; Trivy (KSV-0039, KSV-0040) checks them per namespace too.',
   remediation: 'Add a ResourceQuota (spec.hard with requests, limits and object counts) and a LimitRange (spec.limits of type Container with default and defaultRequest) to the namespace, as LockedDownNamespace does.',
   docsUrl: 'https://kubernetes.io/docs/concepts/policy/resource-quotas/',
+  admission: {
+    notExpressible: 'it is judged over the object set (every namespace needs a ResourceQuota and a LimitRange among '
+      + 'the manifests); admission sees one object at a time and cannot tell what else a namespace holds',
+  },
   scope: 'set',
   checkSet(targets) {
     const workloads = new Map<string, number[]>();

@@ -30,6 +30,10 @@ export const defaultDeny: SetRule = {
     + 'selecting policy, kube-score a selecting policy with both types.',
   remediation: 'Add a NetworkPolicy in the namespace with spec.podSelector: {} and spec.policyTypes: [Ingress, Egress] and no rules (DefaultDenyNetwork), then allow the needed flows in separate policies.',
   docsUrl: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies',
+  admission: {
+    notExpressible: 'it is judged over the object set (every namespace with workloads needs a default-deny '
+      + 'NetworkPolicy among the manifests); admission sees one object at a time and cannot tell what else a namespace holds',
+  },
   scope: 'set',
   checkSet(targets) {
     const workloads = new Map<string, number[]>();

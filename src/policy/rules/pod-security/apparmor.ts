@@ -1,3 +1,4 @@
+import { everyPod, or, str, unsetOr } from '../cel';
 import { podRule } from '../../define';
 import { objectField, show } from '../../json';
 
@@ -22,6 +23,15 @@ export const apparmor = podRule({
     + 'localhost/<profile> or empty.',
   remediation: 'Set each annotation container.apparmor.security.beta.kubernetes.io/<container> to runtime/default (or localhost/<profile>), or remove it.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => unsetOr(pod, ['metadata', 'annotations'], (a) => `${a}.all(key, ${or(
+      `!key.startsWith(${str(APPARMOR_ANNOTATION_PREFIX)})`,
+      `${a}[key] == ''`,
+      `${a}[key] == 'runtime/default'`,
+      `${a}[key].startsWith('localhost/')`,
+    )})`)),
+  },
 }, (pod) => Object.entries(objectField(pod.metadata, 'annotations') ?? {})
   .filter(([key, value]) => key.startsWith(APPARMOR_ANNOTATION_PREFIX) && !allowed(value))
   .map(([key, value]) => ({

@@ -1,3 +1,4 @@
+import { allOf, everyContainer, everyPod, SC, strList } from '../cel';
 import { containerRule } from '../../define';
 import { arrayField, objectField, show } from '../../json';
 
@@ -19,6 +20,11 @@ export const capabilitiesBaseline = containerRule({
     + 'NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT.',
   remediation: 'Remove every other capability from securityContext.capabilities.add of the container.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => everyContainer(`${pod}.spec`,
+      (c) => allOf(c, [SC, 'capabilities', 'add'], 'cap', (cap) => `${cap} in ${strList(BASELINE_ALLOWED_CAPABILITIES)}`))),
+  },
 }, (c) => arrayField(objectField(c.securityContext, 'capabilities'), 'add').flatMap((cap, i) =>
   typeof cap === 'string' && BASELINE_ALLOWED_CAPABILITIES.has(cap) ? [] : [{
     path: [...c.path, 'securityContext', 'capabilities', 'add', i],

@@ -1,3 +1,4 @@
+import { allOf, and, everyContainer, everyPod, isWindows, or, SC, whenSet } from '../cel';
 import { containerRule } from '../../define';
 import { arrayField, objectField, show } from '../../json';
 import { Violation } from '../../rule';
@@ -15,6 +16,13 @@ export const capabilitiesRestricted = containerRule({
     + 'spec.os.name: windows are exempt.',
   remediation: 'Set securityContext.capabilities.drop: ["ALL"] on the container and add back at most NET_BIND_SERVICE.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => or(isWindows(`${pod}.spec`), everyContainer(`${pod}.spec`, (c) => and(
+      whenSet(c, [SC, 'capabilities', 'drop'], (drop) => `'ALL' in ${drop}`),
+      allOf(c, [SC, 'capabilities', 'add'], 'cap', (cap) => `${cap} == 'NET_BIND_SERVICE'`),
+    )))),
+  },
 }, (c, pod) => {
   if (pod.windows) {
     return [];

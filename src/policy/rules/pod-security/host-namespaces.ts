@@ -1,3 +1,4 @@
+import { and, everyPod, is, not } from '../cel';
 import { podRule } from '../../define';
 import { field } from '../../json';
 
@@ -14,6 +15,10 @@ export const hostNamespaces = podRule({
     + 'spec.hostNetwork, spec.hostPID and spec.hostIPC to be unset or false.',
   remediation: 'Remove spec.hostNetwork, spec.hostPID and spec.hostIPC from the pod spec, or set them to false.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => and(...['hostNetwork', 'hostPID', 'hostIPC'].map((f) => not(is(`${pod}.spec`, [f], 'true'))))),
+  },
 }, (pod) => HOST_NAMESPACE_FIELDS
   .filter((name) => field(pod.spec, name) === true)
   .map((name) => ({ path: [...pod.specPath, name], message: `pod sets ${name} to true` })));

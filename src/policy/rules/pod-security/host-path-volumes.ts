@@ -1,3 +1,4 @@
+import { allOf, everyPod } from '../cel';
 import { isSet, podRule } from '../../define';
 import { arrayField, field, stringField } from '../../json';
 
@@ -11,6 +12,10 @@ export const hostPathVolumes = podRule({
     + 'kubelet credentials or /etc are a path to the node. Pod Security Standards (baseline) forbid spec.volumes[*].hostPath.',
   remediation: 'Replace the spec.volumes[*].hostPath volume with an emptyDir, configMap, secret or persistentVolumeClaim volume.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => allOf(`${pod}.spec`, ['volumes'], 'v', (v) => `!has(${v}.hostPath)`)),
+  },
 }, (pod) => arrayField(pod.spec, 'volumes').flatMap((volume, i) => isSet(field(volume, 'hostPath')) ? [{
   path: [...pod.specPath, 'volumes', i, 'hostPath'],
   message: `volume "${stringField(volume, 'name') ?? i}" is a hostPath volume`,

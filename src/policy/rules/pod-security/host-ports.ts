@@ -1,3 +1,4 @@
+import { allOf, everyContainer, everyPod, unsetOr } from '../cel';
 import { containerRule, isSet } from '../../define';
 import { arrayField, field, show } from '../../json';
 
@@ -12,6 +13,11 @@ export const hostPorts = containerRule({
     + 'ports[*].hostPort to be unset or 0 on every container.',
   remediation: 'Remove ports[*].hostPort from the container and expose it through a Service instead.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => everyContainer(`${pod}.spec`,
+      (c) => allOf(c, ['ports'], 'port', (port) => unsetOr(port, ['hostPort'], (hp) => `${hp} == 0`)))),
+  },
 }, (c) => arrayField(c.container, 'ports').flatMap((port, i) => {
   const hostPort = field(port, 'hostPort');
   return isSet(hostPort) && hostPort !== 0 ? [{

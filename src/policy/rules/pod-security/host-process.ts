@@ -1,3 +1,4 @@
+import { everyPod, is, not, podAndContainers, SC } from '../cel';
 import { securityContexts, podRule } from '../../define';
 import { field, objectField } from '../../json';
 
@@ -12,6 +13,11 @@ export const hostProcess = podRule({
     + 'on the pod and on every container.',
   remediation: 'Remove securityContext.windowsOptions.hostProcess or set it to false on the pod and every container.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => podAndContainers(`${pod}.spec`,
+      (b) => not(is(b, [SC, 'windowsOptions', 'hostProcess'], 'true')))),
+  },
 }, (pod) => securityContexts(pod)
   .filter((h) => field(objectField(h.securityContext, 'windowsOptions'), 'hostProcess') === true)
   .map((h) => ({

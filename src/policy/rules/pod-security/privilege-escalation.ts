@@ -1,3 +1,4 @@
+import { everyContainer, everyPod, is, isWindows, or, SC } from '../cel';
 import { containerRule } from '../../define';
 import { field, show } from '../../json';
 
@@ -12,6 +13,11 @@ export const privilegeEscalation = containerRule({
     + 'container to set securityContext.allowPrivilegeEscalation: false explicitly; pods with spec.os.name: windows are exempt.',
   remediation: 'Set securityContext.allowPrivilegeEscalation: false on the container.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => or(isWindows(`${pod}.spec`),
+      everyContainer(`${pod}.spec`, (c) => is(c, [SC, 'allowPrivilegeEscalation'], 'false')))),
+  },
 }, (c, pod) => {
   const value = field(c.securityContext, 'allowPrivilegeEscalation');
   if (pod.windows || value === false) {

@@ -1,3 +1,4 @@
+import { everyContainer, everyPod, is, not, SC } from '../cel';
 import { containerRule } from '../../define';
 import { field } from '../../json';
 
@@ -12,6 +13,10 @@ export const privileged = containerRule({
     + 'container, init container and ephemeral container.',
   remediation: 'Remove securityContext.privileged from the container or set it to false.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => everyContainer(`${pod}.spec`, (c) => not(is(c, [SC, 'privileged'], 'true')))),
+  },
 }, (c) => field(c.securityContext, 'privileged') === true
   ? [{ path: [...c.path, 'securityContext', 'privileged'], message: `container "${c.name}" sets securityContext.privileged to true` }]
   : []);

@@ -1,3 +1,4 @@
+import { everyContainer, everyPod, SC, unsetOr } from '../cel';
 import { containerRule, isSet } from '../../define';
 import { field, show } from '../../json';
 
@@ -12,6 +13,11 @@ export const procMount = containerRule({
     + 'Default on every container.',
   remediation: 'Remove securityContext.procMount from the container or set it to Default.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => everyContainer(`${pod}.spec`,
+      (c) => unsetOr(c, [SC, 'procMount'], (v) => `${v} == 'Default'`))),
+  },
 }, (c) => {
   const value = field(c.securityContext, 'procMount');
   return isSet(value) && value !== 'Default'

@@ -1,3 +1,4 @@
+import { and, everyContainer, everyPod, is, not, or, SC } from '../cel';
 import { podRule } from '../../define';
 import { field } from '../../json';
 import { Violation } from '../../rule';
@@ -16,6 +17,19 @@ export const runAsNonRoot = podRule({
     + '(with no container setting false) or on every container; the kubelet then refuses to start a root image.',
   remediation: 'Set spec.securityContext.runAsNonRoot: true on the pod and remove runAsNonRoot: false from every container.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
+  admission: {
+    target: 'pods',
+    // Pod-level false fails outright; a container passes with its own true, or with the pod's true when it
+    // does not say false itself.
+    expression: everyPod((pod) => {
+      const spec = `${pod}.spec`;
+      const podSays = (value: string) => is(spec, [SC, 'runAsNonRoot'], value);
+      return and(not(podSays('false')), everyContainer(spec, (c) => and(
+        not(is(c, [SC, 'runAsNonRoot'], 'false')),
+        or(is(c, [SC, 'runAsNonRoot'], 'true'), podSays('true')),
+      )));
+    }),
+  },
 }, (pod) => {
   const out: Violation[] = [];
   const podValue = field(pod.securityContext, 'runAsNonRoot');

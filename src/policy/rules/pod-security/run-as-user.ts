@@ -1,3 +1,4 @@
+import { everyPod, is, not, podAndContainers, SC } from '../cel';
 import { podRule, securityContexts } from '../../define';
 import { field } from '../../json';
 
@@ -11,6 +12,10 @@ export const runAsUser = podRule({
     + 'forbid securityContext.runAsUser: 0 on the pod and on every container (leaving it unset is allowed).',
   remediation: 'Set securityContext.runAsUser to a non-zero UID (10000 or above avoids host UIDs), or remove it.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => podAndContainers(`${pod}.spec`, (b) => not(is(b, [SC, 'runAsUser'], '0')))),
+  },
 }, (pod) => securityContexts(pod)
   .filter((h) => field(h.securityContext, 'runAsUser') === 0)
   .map((h) => ({ path: [...h.path, 'runAsUser'], message: `${h.who} sets securityContext.runAsUser to 0` })));

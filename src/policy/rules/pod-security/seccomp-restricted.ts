@@ -1,7 +1,8 @@
+import { and, everyContainer, everyPod, isWindows, not, or, present, SC, select } from '../cel';
 import { isSet, podRule } from '../../define';
 import { field, objectField, show } from '../../json';
 import { Violation } from '../../rule';
-import { allowedSeccomp } from './seccomp';
+import { allowedSeccomp, celAllowedSeccomp } from './seccomp';
 
 function typeOf(securityContext: unknown): string {
   return show(field(objectField(securityContext, 'seccompProfile'), 'type') ?? '');
@@ -23,6 +24,19 @@ export const seccompRestricted = podRule({
     + 'may set another type; pods with spec.os.name: windows are exempt.',
   remediation: 'Set spec.securityContext.seccompProfile.type: RuntimeDefault on the pod.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
+  admission: {
+    target: 'pods',
+    // The pod may set an allowed type for all containers; a container that sets a type must use an allowed one.
+    expression: everyPod((pod) => {
+      const spec = `${pod}.spec`;
+      const podSet = present(spec, SC, 'seccompProfile');
+      const podOk = and(podSet, celAllowedSeccomp(select(spec, SC, 'seccompProfile')));
+      return or(isWindows(spec), and(
+        or(not(podSet), podOk),
+        everyContainer(spec, (c) => `(${present(c, SC, 'seccompProfile')} ? ${celAllowedSeccomp(select(c, SC, 'seccompProfile'))} : ${podOk})`),
+      ));
+    }),
+  },
 }, (pod) => {
   if (pod.windows) {
     return [];

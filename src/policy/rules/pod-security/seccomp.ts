@@ -1,3 +1,4 @@
+import { everyPod, podAndContainers, SC, strList, unsetOr, whenSet } from '../cel';
 import { isSet, podRule, securityContexts } from '../../define';
 import { field, objectField, show } from '../../json';
 
@@ -8,6 +9,11 @@ export const ALLOWED_SECCOMP_TYPES: ReadonlySet<string> = new Set(['RuntimeDefau
 export function allowedSeccomp(profile: unknown): boolean {
   const type = field(profile, 'type');
   return typeof type === 'string' && ALLOWED_SECCOMP_TYPES.has(type);
+}
+
+/** CEL: a seccompProfile object that names RuntimeDefault or Localhost. */
+export function celAllowedSeccomp(profile: string): string {
+  return whenSet(profile, ['type'], (type) => `${type} in ${strList(ALLOWED_SECCOMP_TYPES)}`);
 }
 
 /** PSS baseline "Seccomp" (PSA check seccompProfile_baseline, v1.19+ semantics: the field, not annotations). */
@@ -21,6 +27,10 @@ export const seccompBaseline = podRule({
     + 'pod or a container, to be only RuntimeDefault or Localhost.',
   remediation: 'Set securityContext.seccompProfile.type to RuntimeDefault (or Localhost with a localhostProfile).',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => podAndContainers(`${pod}.spec`, (b) => unsetOr(b, [SC, 'seccompProfile'], celAllowedSeccomp))),
+  },
 }, (pod) => securityContexts(pod).flatMap((h) => {
   const profile = field(h.securityContext, 'seccompProfile');
   return isSet(profile) && !allowedSeccomp(profile) ? [{

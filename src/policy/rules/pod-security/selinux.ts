@@ -1,3 +1,4 @@
+import { and, everyPod, podAndContainers, SC, strList, unsetOr } from '../cel';
 import { podRule, securityContexts } from '../../define';
 import { field, objectField, show } from '../../json';
 import { Violation } from '../../rule';
@@ -16,6 +17,14 @@ export const selinux = podRule({
     + 'container_kvm_t, and forbid seLinuxOptions.user and seLinuxOptions.role, on the pod and every container.',
   remediation: 'Remove seLinuxOptions.user and seLinuxOptions.role and set seLinuxOptions.type to container_t (or remove it).',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => podAndContainers(`${pod}.spec`, (b) => unsetOr(b, [SC, 'seLinuxOptions'], (o) => and(
+      unsetOr(o, ['type'], (t) => `${t} in ${strList(ALLOWED_SELINUX_TYPES)}`),
+      unsetOr(o, ['user'], (u) => `${u} == ''`),
+      unsetOr(o, ['role'], (r) => `${r} == ''`),
+    )))),
+  },
 }, (pod) => securityContexts(pod).flatMap((h) => {
   const options = objectField(h.securityContext, 'seLinuxOptions');
   if (!options) {

@@ -1,3 +1,4 @@
+import { allOf, everyPod, SC, strList, whenSet } from '../cel';
 import { podRule } from '../../define';
 import { arrayField, field, show } from '../../json';
 
@@ -23,6 +24,11 @@ export const sysctls = podRule({
     + 'net.ipv4.tcp_syncookies, net.ipv4.ping_group_range and net.ipv4.ip_local_reserved_ports.',
   remediation: 'Remove every other name from spec.securityContext.sysctls, or set it on the node instead of the pod.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => allOf(`${pod}.spec`, [SC, 'sysctls'], 'sysctl',
+      (s) => whenSet(s, ['name'], (name) => `${name} in ${strList(ALLOWED_SYSCTLS)}`))),
+  },
 }, (pod) => arrayField(pod.securityContext, 'sysctls').flatMap((sysctl, i) => {
   const name = field(sysctl, 'name');
   return typeof name === 'string' && ALLOWED_SYSCTLS.has(name) ? [] : [{

@@ -1,8 +1,7 @@
-import type { CelEntry } from '../../../admission/catalogue';
-import { allOf, and, everyContainer, everyPod, isWindows, not, or, present, select, str, strList, unsetOr, whenSet } from '../../../admission/cel';
+import { allOf, and, everyContainer, everyPod, isWindows, not, or, present, select, str, strList, unsetOr, whenSet } from '../cel';
 import { isSet, podRule } from '../../define';
 import { arrayField, field, show, stringField } from '../../json';
-import { ObjectRule, Violation } from '../../rule';
+import { CelEntry, ObjectRule, Violation } from '../../rule';
 import { ALLOWED_VOLUME_SOURCES, FORBIDDEN_VOLUME_SOURCES } from '../pod-security/volume-types';
 
 /**
@@ -47,7 +46,10 @@ export const PSP_VOLUME_SOURCES: Readonly<Record<string, string>> = Object.fromE
   [...ALLOWED_VOLUME_SOURCES, ...FORBIDDEN_VOLUME_SOURCES].map((s) => [s === 'cephfs' ? 'cephFS' : s, s]),
 );
 
-/** A rule carrying one PSP control, and the admission policy entry that enforces the same. */
+/**
+ * A rule carrying one PSP control, and the admission policy entry that enforces the same (also the rule's own
+ * `admission`, as for every rule of the catalogue).
+ */
 export interface PspControlRule {
   readonly rule: ObjectRule;
   readonly admission: CelEntry;
@@ -106,8 +108,13 @@ function meta(psp: string, kind: PspControlKind, title: string, description: str
   };
 }
 
-/** The rule (and admission entry) that carries `control` of PodSecurityPolicy `psp`. */
+/** The rule (and admission entry) that carries `control` of PodSecurityPolicy `psp`; the rule carries the entry too. */
 export function pspControlRule(psp: string, control: PspControl): PspControlRule {
+  const { rule, admission } = controlRule(psp, control);
+  return { rule: { ...rule, admission }, admission };
+}
+
+function controlRule(psp: string, control: PspControl): PspControlRule {
   const by = `PodSecurityPolicy "${psp}"`;
   switch (control.kind) {
     case 'host-namespaces': {

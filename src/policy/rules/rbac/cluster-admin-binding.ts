@@ -1,5 +1,6 @@
+import { and, is, not, or, str, unsetOr, whenSet } from '../cel';
 import { SetRule, SetViolation } from '../../rule';
-import { findRole, fullWildcardRule, roleRef } from './rbac';
+import { findRole, fullWildcardRule, RBAC_GROUP, roleRef } from './rbac';
 
 /** Built-in ClusterRoles that give the run of every namespace (kube-system included) when bound cluster-wide. */
 const NAMESPACE_ADMIN_ROLES = ['admin', 'edit'];
@@ -25,6 +26,21 @@ export const clusterAdminBinding: SetRule = {
     + 'edit in a RoleBinding, which is their intended use and passes here.',
   remediation: 'Set roleRef.name to a Role that lists only the verbs and resources the subjects need, bound with a RoleBinding in their namespace.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege',
+  admission: {
+    target: 'bindings',
+    // The per-object part: a binding to cluster-admin, or a ClusterRoleBinding to admin or edit.
+    expression: not(and(
+      is('object', ['roleRef', 'kind'], "'ClusterRole'"),
+      unsetOr('object', ['roleRef', 'apiGroup'], (g) => or(`type(${g}) != string`, `${g} == ${str(RBAC_GROUP)}`)),
+      whenSet('object', ['roleRef', 'name'], (n) => or(
+        `${n} == 'cluster-admin'`,
+        and("object.kind == 'ClusterRoleBinding'", `${n} in ['admin', 'edit']`),
+      )),
+    )),
+    limitation: 'a binding to a role of the same manifests that grants "*" verbs on "*" resources in "*" apiGroups '
+      + '(cluster-admin in all but name) is caught by synth and check only: admission sees one object at a time and '
+      + 'cannot look the role up',
+  },
   scope: 'set',
   checkSet(targets) {
     const out: SetViolation[] = [];

@@ -127,6 +127,10 @@ export const clusterScope: SetRule = {
     + 'the set are not judged. No other checker reports this.',
   remediation: 'Replace the ClusterRoleBinding with a RoleBinding (metadata.namespace set) in each namespace where the subjects need the ClusterRole.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege',
+  admission: {
+    notExpressible: 'it judges a ClusterRoleBinding by the ClusterRole it names, found in the same manifests; admission '
+      + 'sees one object at a time and cannot look the role up',
+  },
   scope: 'set',
   checkSet(targets) {
     const out: SetViolation[] = [];

@@ -1,3 +1,4 @@
+import { allOf, and, not, or, str, strList, whenSet } from '../cel';
 import { arrayField, field, isObject, objectField, show, stringField } from '../../json';
 import { Path } from '../../path';
 import { apiGroup } from '../../pod-spec';
@@ -175,20 +176,16 @@ type Meta = Omit<ObjectRule, 'scope' | 'check'>;
  * Defines a rule that flags every Role/ClusterRole rule entry granting any of `grants` (the factory behind the
  * "verbs V on resources R of group G" rules). One violation per entry, at its first matching verb.
  */
-/** A rule made by {@link grantRule}: its grants stay readable, so the admission CEL is built from the same list. */
+/** A rule made by {@link grantRule}: its grants stay readable; its admission CEL is built from the same list. */
 export interface GrantRule extends ObjectRule {
   readonly grants: readonly Grant[];
-}
-
-/** True for the rules {@link grantRule} makes. */
-export function isGrantRule(rule: unknown): rule is GrantRule {
-  return typeof rule === 'object' && rule !== null && Array.isArray((rule as { grants?: unknown }).grants);
 }
 
 export function grantRule(meta: Meta, grants: readonly Grant[]): GrantRule {
   return {
     ...meta,
     grants,
+    admission: { target: 'roles', expression: celGrantsNone(grants) },
     scope: 'object',
     kinds: ['Role', 'ClusterRole'],
     check(target) {
@@ -203,6 +200,50 @@ export function grantRule(meta: Meta, grants: readonly Grant[]): GrantRule {
       return out;
     },
   };
+}
+
+// The same reading in CEL, for the admission policies: only string entries count, an aggregated ClusterRole (any
+// aggregationRule) has no rules of its own, and a namespaced Role cannot grant cluster-scoped resources.
+
+/** CEL: the rules[] entry's resource item `item` (a string) covers `wanted`, as `resourceMatches` decides. */
+function celResourceCovers(item: string, wanted: string): string {
+  const slash = wanted.indexOf('/');
+  if (slash < 0) {
+    return or(`${item} == '*'`, `${item} == ${str(wanted)}`);
+  }
+  const base = wanted.slice(0, slash);
+  const sub = wanted.slice(slash + 1);
+  if (sub === '*') {
+    return or(`${item} == '*'`,
+      and(`${item}.startsWith(${str(`${base}/`)})`, `size(${item}) > ${base.length + 1}`),
+      and(`${item}.startsWith('*/')`, `size(${item}) > 2`));
+  }
+  return or(`${item} == '*'`, `${item} == ${str(wanted)}`, `${item} == ${str(`*/${sub}`)}`);
+}
+
+/** CEL: the rules[] entry `r` grants `grant`: its apiGroups, resources and verbs all cover it. */
+function celGrantsOne(r: string, grant: Grant): string {
+  return and(
+    ...(grant.clusterOnly ? ["object.kind != 'Role'"] : []),
+    whenSet(r, ['apiGroups'], (l) => `${l}.exists(g, g == '*' || g == ${str(grant.group)})`),
+    whenSet(r, ['resources'], (l) => `${l}.exists(x, ${and('type(x) == string', celResourceCovers('x', grant.resource))})`),
+    whenSet(r, ['verbs'], (l) => (grant.verbs === 'any'
+      ? `${l}.exists(v, type(v) == string)`
+      : `${l}.exists(v, v == '*' || v in ${strList(grant.verbs)})`)),
+  );
+}
+
+/** CEL: an aggregated ClusterRole (the controller owns its rules). */
+const CEL_AGGREGATED = "(object.kind == 'ClusterRole' && has(object.aggregationRule))";
+
+/** CEL: every rules[] entry (that is an object) satisfies `test`, or the role is aggregated. */
+export function celEveryRoleRule(test: (rule: string) => string): string {
+  return or(CEL_AGGREGATED, allOf('object', ['rules'], 'rule', (r) => or(`type(${r}) != map`, test(r))));
+}
+
+/** CEL: no rules[] entry of the role grants any of `grants` (the admission side of every {@link grantRule}). */
+export function celGrantsNone(grants: readonly Grant[]): string {
+  return celEveryRoleRule((r) => not(or(...grants.map((g) => celGrantsOne(r, g)))));
 }
 
 /** A binding's `roleRef`, when it is well formed. */

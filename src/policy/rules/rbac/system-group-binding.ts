@@ -1,3 +1,4 @@
+import { allOf, not, or, strList, whenSet } from '../cel';
 import { arrayField, stringField } from '../../json';
 import { ObjectRule, Violation } from '../../rule';
 import { isRbacKind } from './rbac';
@@ -27,6 +28,11 @@ export const systemGroupBinding: ObjectRule = {
     + 'real ClusterRoleBinding (kind spelled ClusterRolebinding).',
   remediation: 'Replace the subjects[] entry with the named users, groups or ServiceAccounts that need the role (kind, name and, for a ServiceAccount, namespace).',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#hardening',
+  admission: {
+    target: 'bindings',
+    expression: allOf('object', ['subjects'], 'subject', (subject) => or(`type(${subject}) != map`, not(whenSet(subject, ['name'],
+      (n) => `${n} in ${strList(['system:anonymous', 'system:unauthenticated', 'system:authenticated', 'system:serviceaccounts', 'system:masters'])}`)))),
+  },
   scope: 'object',
   kinds: ['RoleBinding', 'ClusterRoleBinding'],
   check(target) {

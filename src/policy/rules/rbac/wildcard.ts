@@ -1,6 +1,7 @@
+import { and, or, unsetOr } from '../cel';
 import { show } from '../../json';
 import { ObjectRule, Violation } from '../../rule';
-import { Item, policyRules } from './rbac';
+import { celEveryRoleRule, Item, policyRules } from './rbac';
 
 const FIELDS = ['apiGroups', 'resources', 'verbs'] as const;
 
@@ -30,6 +31,18 @@ export const wildcard: ObjectRule = {
     + 'resources and verbs; Checkov only rules[0]).',
   remediation: 'List the exact apiGroups, resources and verbs the subject needs in each rules[] entry instead of "*".',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege',
+  admission: {
+    target: 'roles',
+    expression: {
+      // A "*" resource is the error; "*" in apiGroups or verbs, or a "*/sub" resource alone, is a warning.
+      error: celEveryRoleRule((r) => unsetOr(r, ['resources'], (l) => `!('*' in ${l})`)),
+      warning: celEveryRoleRule((r) => and(
+        unsetOr(r, ['apiGroups'], (l) => `!('*' in ${l})`),
+        unsetOr(r, ['verbs'], (l) => `!('*' in ${l})`),
+        unsetOr(r, ['resources'], (l) => or(`'*' in ${l}`, `!${l}.exists(x, type(x) == string && x.startsWith('*/'))`)),
+      )),
+    },
+  },
   scope: 'object',
   kinds: ['Role', 'ClusterRole'],
   check(target) {

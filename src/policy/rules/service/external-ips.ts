@@ -1,3 +1,4 @@
+import { unsetOr } from '../cel';
 import { arrayField, objectField, show } from '../../json';
 import { ObjectRule } from '../../rule';
 
@@ -15,6 +16,10 @@ export const externalIps: ObjectRule = {
     + 'KSV-0108 flag it too.',
   remediation: 'Remove spec.externalIPs from the Service and expose it through a LoadBalancer with loadBalancerSourceRanges or an Ingress.',
   docsUrl: 'https://kubernetes.io/docs/concepts/services-networking/service/#external-ips',
+  admission: {
+    target: 'services',
+    expression: unsetOr('object', ['spec', 'externalIPs'], (ips) => `size(${ips}) == 0`),
+  },
   scope: 'object',
   kinds: ['Service'],
   check(target) {

@@ -1,3 +1,4 @@
+import { and, is, nonBlank, not, or, str, whenSet } from '../cel';
 import { arrayField, objectField, stringField } from '../../json';
 import { ObjectRule } from '../../rule';
 
@@ -19,6 +20,17 @@ export const loadBalancerSourceRanges: ObjectRule = {
     + 'not count. Kyverno restrict-loadbalancer flags the type; Polaris and kube-linter only in optional checks.',
   remediation: 'Set spec.loadBalancerSourceRanges to the CIDRs allowed to connect (0.0.0.0/0 and ::/0 only for a deliberately public service).',
   docsUrl: 'https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/',
+  admission: {
+    target: 'services',
+    expression: or(
+      not(is('object', ['spec', 'type'], "'LoadBalancer'")),
+      whenSet('object', ['spec', 'loadBalancerSourceRanges'], (ranges) => `${ranges}.exists(range, ${nonBlank('range')})`),
+      whenSet('object', ['metadata', 'annotations'], (a) => and(
+        `${str(SOURCE_RANGES_ANNOTATION)} in ${a}`,
+        nonBlank(`${a}[${str(SOURCE_RANGES_ANNOTATION)}]`),
+      )),
+    ),
+  },
   scope: 'object',
   kinds: ['Service'],
   check(target) {

@@ -1,3 +1,4 @@
+import { is, not } from '../cel';
 import { objectField, stringField } from '../../json';
 import { ObjectRule } from '../../rule';
 
@@ -14,6 +15,10 @@ export const nodePort: ObjectRule = {
     + 'it too.',
   remediation: 'Set spec.type to ClusterIP and expose the Service through an Ingress or Gateway.',
   docsUrl: 'https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport',
+  admission: {
+    target: 'services',
+    expression: not(is('object', ['spec', 'type'], "'NodePort'")),
+  },
   scope: 'object',
   kinds: ['Service'],
   check(target) {

@@ -1,3 +1,4 @@
+import { everyPod, is } from '../cel';
 import { podRule } from '../../define';
 import { field } from '../../json';
 
@@ -16,6 +17,10 @@ export const automountToken = podRule({
     + 'Trivy fails only an explicit true.',
   remediation: 'Set spec.automountServiceAccountToken: false on the pod; a pod that calls the API mounts a projected serviceAccountToken volume in the one container that needs it.',
   docsUrl: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => is(`${pod}.spec`, ['automountServiceAccountToken'], 'false')),
+  },
 }, (pod) => {
   const value = field(pod.spec, 'automountServiceAccountToken');
   if (value === false) {

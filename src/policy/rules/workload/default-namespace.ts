@@ -20,6 +20,11 @@ export const defaultNamespace: SetRule = {
     + 'passed with --crd) says scope: Cluster.',
   remediation: 'Set metadata.namespace to the application\'s own namespace (never "default").',
   docsUrl: 'https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/',
+  admission: {
+    notExpressible: 'it is judged over the object set (CustomResourceDefinitions in the set decide which custom kinds '
+      + 'are cluster-scoped), and in the cluster the control plane itself writes into default (the kubernetes '
+      + 'Service and its Endpoints, Events, Leases), so a policy on every namespaced kind would refuse those writes',
+  },
   scope: 'set',
   checkSet(targets, context) {
     // The CustomResourceDefinitions of the set and those given with --crd (context), else those of the set.

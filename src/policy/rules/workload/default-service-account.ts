@@ -1,5 +1,11 @@
+import { and, everyPod, whenSet } from '../cel';
 import { podRule } from '../../define';
 import { stringField } from '../../json';
+
+/** CEL: a non-empty string field. */
+function celNonEmptyString(base: string, field: string): string {
+  return whenSet(base, [field], (v) => and(`type(${v}) == string`, `${v} != ''`));
+}
 
 /** The pod names its own ServiceAccount instead of running as the namespace's `default`. */
 export const defaultServiceAccount = podRule({
@@ -14,6 +20,15 @@ export const defaultServiceAccount = podRule({
     + 'spec.serviceAccount is read when serviceAccountName is empty).',
   remediation: 'Create a ServiceAccount for the workload and set spec.serviceAccountName to its name (not "default").',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts',
+  admission: {
+    target: 'pods',
+    // serviceAccountName decides when it is a non-empty string, else the deprecated serviceAccount.
+    expression: everyPod((pod) => {
+      const spec = `${pod}.spec`;
+      return `(${celNonEmptyString(spec, 'serviceAccountName')} ? ${spec}.serviceAccountName != 'default'`
+        + ` : (${celNonEmptyString(spec, 'serviceAccount')} ? ${spec}.serviceAccount != 'default' : false))`;
+    }),
+  },
 }, (pod) => {
   const name = stringField(pod.spec, 'serviceAccountName');
   const legacy = stringField(pod.spec, 'serviceAccount');

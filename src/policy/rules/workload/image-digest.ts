@@ -1,6 +1,7 @@
+import { everyContainer, everyPod } from '../cel';
 import { containerRule } from '../../define';
 import { stringField } from '../../json';
-import { isValidDigest, parseImage } from './image-reference';
+import { celDigestPinned, celImage, isValidDigest, parseImage } from './image-reference';
 
 /** Recommends pinning every image by content digest. */
 export const imageDigest = containerRule({
@@ -15,6 +16,10 @@ export const imageDigest = containerRule({
     + 'controller), which not every team has.',
   remediation: 'Set the container\'s image to registry/app:1.4.2@sha256:<digest> (the digest of the image you tested).',
   docsUrl: 'https://kubernetes.io/docs/concepts/containers/images/#image-names',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => everyContainer(`${pod}.spec`, (c) => celImage(c, celDigestPinned))),
+  },
 }, (c) => {
   const image = stringField(c.container, 'image');
   if (!image) {

@@ -1,6 +1,7 @@
+import { and, everyContainer, everyPod, or, present, select } from '../cel';
 import { containerRule } from '../../define';
 import { field, show, stringField } from '../../json';
-import { defaultPullPolicy, isDigestPinned, parseImage } from './image-reference';
+import { celDefaultsToAlways, celDigestPinned, celImage, defaultPullPolicy, isDigestPinned, parseImage } from './image-reference';
 
 /**
  * The effective pull policy must re-resolve mutable references: `Always` unless the image is pinned by digest;
@@ -20,6 +21,17 @@ export const imagePullPolicy = containerRule({
     + 'want Always unless digest-pinned or defaulted, and Kyverno asks for Always only for :latest or untagged images.',
   remediation: 'Set imagePullPolicy: Always on the container, or pin its image by digest (app@sha256:<digest>) and use IfNotPresent.',
   docsUrl: 'https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy',
+  admission: {
+    target: 'pods',
+    // The effective policy: the given one, or the one Kubernetes defaults to. Never fails; anything but Always
+    // needs a digest.
+    expression: everyPod((pod) => everyContainer(`${pod}.spec`, (c) => celImage(c, (img) => {
+      const given = select(c, 'imagePullPolicy');
+      return `(${and(present(c, 'imagePullPolicy'), `${given} != ''`)}`
+        + ` ? ${and(`${given} != 'Never'`, or(`${given} == 'Always'`, celDigestPinned(img)))}`
+        + ` : ${or(celDefaultsToAlways(img), celDigestPinned(img))})`;
+    }))),
+  },
 }, (c) => {
   const image = stringField(c.container, 'image');
   if (!image) {

@@ -1,3 +1,5 @@
+import { and, or, str, unsetOr } from '../cel';
+
 /**
  * Container image references, read the way the container runtime reads them: `[registry[:port]/]path[:tag][@digest]`.
  * The tag is looked for in the last path segment only, so the port of `registry:5000/app` is not a tag.
@@ -51,4 +53,35 @@ export function isDigestPinned(ref: ImageReference): boolean {
 export function defaultPullPolicy(ref: ImageReference): 'Always' | 'IfNotPresent' {
   const tag = ref.tag ? ref.tag : (ref.digest === undefined ? 'latest' : '');
   return tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+// The same reading in CEL, for the image rules' admission policies: the part before the first `@` is the name, the
+// rest the digest; the tag is what follows the last `:` of the name when no `/` follows it.
+const NAME = '^[^@]*';
+const REST = '(@[\\s\\S]*)?$';
+/** CEL pattern: the name has a non-empty tag. */
+export const CEL_TAGGED = `${NAME}:[^:/@]+${REST}`;
+/** CEL pattern: the name's tag is `latest`. */
+export const CEL_LATEST = `${NAME}:latest${REST}`;
+
+/** CEL: the image is pinned by a well-formed digest (sha256 and sha512 of exact length, lower-case). */
+export function celDigestPinned(image: string): string {
+  return or(
+    `${image}.matches(${str(`${NAME}@sha256:[0-9a-f]{64}$`)})`,
+    `${image}.matches(${str(`${NAME}@sha512:[0-9a-f]{128}$`)})`,
+    and(
+      `${image}.matches(${str(`${NAME}@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$`)})`,
+      `!${image}.matches(${str(`${NAME}@(sha256|sha512):`)})`,
+    ),
+  );
+}
+
+/** CEL: the pull policy Kubernetes defaults to for this image is Always (tag latest, or neither tag nor digest). */
+export function celDefaultsToAlways(image: string): string {
+  return or(`${image}.matches(${str(CEL_LATEST)})`, and(`!${image}.matches(${str(CEL_TAGGED)})`, `!${image}.contains('@')`));
+}
+
+/** CEL: the container's image, when it is a non-empty string, satisfies `test`. */
+export function celImage(c: string, test: (image: string) => string): string {
+  return unsetOr(c, ['image'], (img) => or(`type(${img}) != string`, `${img} == ''`, test(img)));
 }

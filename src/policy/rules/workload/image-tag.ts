@@ -1,6 +1,7 @@
+import { and, everyContainer, everyPod, or, str } from '../cel';
 import { containerRule } from '../../define';
 import { stringField } from '../../json';
-import { isDigestPinned, parseImage } from './image-reference';
+import { CEL_LATEST, CEL_TAGGED, celDigestPinned, celImage, isDigestPinned, parseImage } from './image-reference';
 
 /** No `:latest` and no missing tag, unless the image is pinned by digest. */
 export const imageTag = containerRule({
@@ -17,6 +18,13 @@ export const imageTag = containerRule({
     + '(a version tag is mutable too) is what the workload-image-digest warning asks for.',
   remediation: 'Set the container\'s image to a versioned tag (registry/app:1.4.2) or a digest (registry/app@sha256:<digest>); a tag you must keep mutable needs a suppression annotation with the reason.',
   docsUrl: 'https://kubernetes.io/docs/concepts/containers/images/#image-names',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => everyContainer(`${pod}.spec`, (c) => celImage(c, (img) => or(
+      celDigestPinned(img),
+      and(`${img}.matches(${str(CEL_TAGGED)})`, `!${img}.matches(${str(CEL_LATEST)})`),
+    )))),
+  },
 }, (c) => {
   const image = stringField(c.container, 'image');
   if (!image) {

@@ -1,3 +1,4 @@
+import { and, everyContainer, everyPod, or, RUN_TO_COMPLETION_KINDS, strList, whenSet } from '../cel';
 import { containerRule, isSet } from '../../define';
 import { field } from '../../json';
 import { Violation } from '../../rule';
@@ -18,6 +19,14 @@ export const probes = containerRule({
     + 'readiness only when a Service selects the pod, and Kyverno accepts any one of the three probes.',
   remediation: 'Set livenessProbe and readinessProbe (httpGet, tcpSocket, grpc or exec) on the container.',
   docsUrl: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => or(
+      `object.kind in ${strList(RUN_TO_COMPLETION_KINDS)}`,
+      and("object.kind == 'Pod'", whenSet(`${pod}.spec`, ['restartPolicy'], (p) => `${p} in ['Never', 'OnFailure']`)),
+      everyContainer(`${pod}.spec`, (c) => and(`has(${c}.livenessProbe)`, `has(${c}.readinessProbe)`), ['containers']),
+    )),
+  },
 }, (c, pod) => {
   if (pod.runsToCompletion || c.list !== 'containers') {
     return [];

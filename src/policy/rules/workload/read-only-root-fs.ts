@@ -1,3 +1,4 @@
+import { everyContainer, everyPod, is, isWindows, or, SC } from '../cel';
 import { containerRule } from '../../define';
 import { field } from '../../json';
 
@@ -15,6 +16,11 @@ export const readOnlyRootFs = containerRule({
     + 'all check it; PSS does not.',
   remediation: 'Set securityContext.readOnlyRootFilesystem: true on the container and mount an emptyDir volume where it must write.',
   docsUrl: 'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => or(isWindows(`${pod}.spec`),
+      everyContainer(`${pod}.spec`, (c) => is(c, [SC, 'readOnlyRootFilesystem'], 'true')))),
+  },
 }, (c, pod) => pod.windows || field(c.securityContext, 'readOnlyRootFilesystem') === true
   ? []
   : [{

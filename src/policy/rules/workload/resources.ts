@@ -1,3 +1,4 @@
+import { and, everyContainer, everyPod, nonBlank, or, str, whenSet } from '../cel';
 import { containerRule } from '../../define';
 import { objectField } from '../../json';
 import { Violation } from '../../rule';
@@ -6,6 +7,16 @@ const RESOURCES = ['cpu', 'memory'] as const;
 
 function isGiven(value: unknown): boolean {
   return (typeof value === 'string' && value.trim() !== '') || typeof value === 'number';
+}
+
+/** CEL of `isGiven`: a non-blank string or a number. */
+function celQuantityGiven(value: string): string {
+  return or(nonBlank(value), `type(${value}) == int`, `type(${value}) == double`);
+}
+
+/** CEL: `resources.<kind>.<resource>` of container `c` is given. */
+function celResourceGiven(c: string, kind: 'requests' | 'limits', resource: string): string {
+  return whenSet(c, ['resources', kind], (map) => and(`${str(resource)} in ${map}`, celQuantityGiven(`${map}[${str(resource)}]`)));
 }
 
 /**
@@ -26,6 +37,13 @@ export const resources = containerRule({
     + 'kubesec ask for all four, as this rule does.',
   remediation: 'Set resources.requests.cpu, resources.requests.memory, resources.limits.cpu and resources.limits.memory on the container.',
   docsUrl: 'https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/',
+  admission: {
+    target: 'pods',
+    expression: everyPod((pod) => everyContainer(`${pod}.spec`, (c) => and(
+      ...['cpu', 'memory'].map((r) => or(celResourceGiven(c, 'requests', r), celResourceGiven(c, 'limits', r))),
+      ...['cpu', 'memory'].map((r) => celResourceGiven(c, 'limits', r)),
+    ), ['initContainers', 'containers'])),
+  },
 }, (c) => {
   if (c.list === 'ephemeralContainers') {
     return [];

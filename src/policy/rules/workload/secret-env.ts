@@ -122,6 +122,12 @@ export const secretEnv = containerRule({
     + 'as a file instead; an app that can only read its environment takes a suppression with the reason.',
   remediation: 'Remove env[].value (or valueFrom.secretKeyRef, envFrom[].secretRef) and mount the Secret as a file: spec.volumes[].secret.secretName with a volumeMounts[] entry, the Secret created outside Git by SealedSecrets or ExternalSecrets; an app that only reads its environment needs a suppression annotation with the reason.',
   docsUrl: 'https://kubernetes.io/docs/concepts/security/secrets-good-practices/',
+  admission: {
+    notExpressible: 'it recognises secret-looking variable names by splitting camelCase and separators into words '
+      + 'and looking the last two up in word lists; standard CEL in Kubernetes 1.28 cannot split strings, and an '
+      + 'equivalent single regular expression would be very large, while CEL charges each match by pattern size '
+      + 'times string length, so a pod with many variables could exhaust the CEL cost budget and be refused',
+  },
 }, (c) => {
   const out: Violation[] = [];
   arrayField(c.container, 'env').forEach((variable, i) => {

@@ -1,4 +1,4 @@
-import { CONTAINER_LISTS, ContainerList } from '../policy/pod-spec';
+import { CONTAINER_LISTS, ContainerList } from '../pod-spec';
 
 /**
  * Small builders for CEL text that Kubernetes 1.28 accepts in a ValidatingAdmissionPolicy: standard CEL
@@ -161,4 +161,20 @@ export function everyPod(test: (pod: string) => string): string {
 /** True when the pod spec says `os.name: windows` (PSA exempts such pods from three restricted checks). */
 export function isWindows(spec: string): string {
   return is(spec, ['os', 'name'], str('windows'));
+}
+
+/** `securityContext`, the field the pod-security rules' CEL reads most. */
+export const SC = 'securityContext';
+
+/** True for the pod's security context and every container's (`test` gets something with a `securityContext`). */
+export function podAndContainers(spec: string, test: (holder: string) => string): string {
+  return and(test(spec), everyContainer(spec, test));
+}
+
+/** What JavaScript's trim() and `\\s` count as whitespace: RE2's \\s, \\v, every Unicode separator (\\p{Z}), U+FEFF. */
+export const WHITESPACE = '[\\s\\x{000B}\\p{Z}\\x{FEFF}]';
+
+/** A string with something other than whitespace in it (what `value.trim() !== ''` means in JavaScript). */
+export function nonBlank(value: string): string {
+  return and(`type(${value}) == string`, `!${value}.matches(${str(`^${WHITESPACE}*$`)})`);
 }
