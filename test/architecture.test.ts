@@ -38,8 +38,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // The command and the public API sit on top.
   cli: ['admission', 'audit', 'ci', 'config', 'container', 'input', 'migrate', 'output', 'policy', 'report', 'schema',
     'synth', 'util', 'version'],
+  // Not projen: it is an optional peer dependency, loaded only by the `cdk8s-hardened/projen` subpath.
   index: ['admission', 'audit', 'ci', 'config', 'constructs', 'container', 'input', 'migrate', 'output', 'plugin',
-    'policy', 'projen', 'report', 'schema', 'synth', 'util', 'version'],
+    'policy', 'report', 'schema', 'synth', 'util', 'version'],
 };
 
 /**
