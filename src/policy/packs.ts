@@ -1,6 +1,6 @@
 import { isProfile, Profile, PROFILES, Rule } from './rule';
 import { ALL_RULES } from './rules';
-import { suggest } from '../schema/suggest';
+import { suggest } from '../util/suggest';
 
 /** Thrown for a profile name that is not one of {@link PROFILES}; the message says which were meant. */
 export class UnknownProfileError extends Error {

@@ -1,4 +1,4 @@
-import { suggest } from '../schema/suggest';
+import { suggest } from '../util/suggest';
 import { isObject, JsonObject, objectField } from './json';
 import { Path } from './path';
 import { Violation } from './rule';

@@ -9,7 +9,7 @@ import { Violation } from '../policy/rule';
 import { KUBERNETES_VERSION } from '../version';
 import { LATER_FIELDS_KEYWORD } from './derive';
 import { NON_EMPTY_PATTERN } from './server-rules';
-import { suggest } from './suggest';
+import { suggest } from '../util/suggest';
 
 /** At most this many findings per object; the rest are counted in one last finding. */
 export const MAX_FINDINGS_PER_OBJECT = 20;

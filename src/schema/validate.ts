@@ -13,7 +13,7 @@ import { podValidationViolations } from './pod-validation';
 import { crdApprovalViolations } from './crd-approval';
 import { NON_NULL_KEYWORD } from './server-rules';
 import { isNamespaced } from '../policy/kinds';
-import { suggest } from './suggest';
+import { suggest } from '../util/suggest';
 
 export interface SchemaOptions {
   /**

@@ -1,5 +1,5 @@
 import { isBase64, isDateTime, isInt32, isQuantity } from '../../src/schema/formats';
-import { editDistance, suggest } from '../../src/schema/suggest';
+import { editDistance, suggest } from '../../src/util/suggest';
 import { check, messages, VALID, variant } from './helpers';
 
 describe('quantities', () => {
