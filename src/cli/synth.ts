@@ -14,7 +14,8 @@ import { rulesForProfile } from '../policy/packs';
 import { Manifest, Profile, Rule } from '../policy/rule';
 import { checkedObjects, Report, summarize } from '../report/summary';
 import { formatText } from '../report/text';
-import { CheckFormat, OutputFileError, renderReport, useColor, writeFileAtomically } from './check';
+import { OutputFileError, useColor, writeFileAtomically } from './common';
+import { CheckFormat, renderReport } from './render';
 import { parseRecord, RecordError, recorderSource, SynthRecord } from './recorder';
 
 /** What `synth` writes to: the CLI's streams (a subset of the CLI's io, so tests can capture it). */
