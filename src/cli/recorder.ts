@@ -1,5 +1,7 @@
+import { readFileSync } from 'fs';
+import { GitOpsGroup } from '../output/tree';
 import { isObject, JsonObject } from '../policy/json';
-import { Finding } from '../policy/rule';
+import { Finding, Manifest } from '../policy/rule';
 import type { SuppressionInForce } from '../policy/engine';
 
 /**
@@ -166,4 +168,31 @@ export function parseRecord(text: string): SynthRecord {
     }
   }
   return value as unknown as SynthRecord;
+}
+
+/**
+ * The charts the app synthesized, from our record of its construct tree: one group per chart, named by its construct
+ * path (`web.v2`, `parent-child`; the tree makes folder names safe), each object with its construct path. Charts are
+ * in name order, or in cdk8s's dependency order when charts depend on each other (as cdk8s numbers its files then).
+ */
+export function groupsFromRecord(record: SynthRecord): Array<GitOpsGroup & { readonly objects: Manifest[] }> {
+  const charts = record.apps.filter((a) => a.ok).flatMap((a) => a.charts);
+  const ordered = charts.some((c) => c.dependsOn.length > 0)
+    ? charts
+    : charts.map((c, i) => ({ c, i })).sort((a, b) => (a.c.path < b.c.path ? -1 : a.c.path > b.c.path ? 1 : a.i - b.i)).map(({ c }) => c);
+  return ordered.map((chart) => ({
+    name: chart.path.split('/').join('-'),
+    objects: chart.objects.map((o) => ({ object: o.json, origin: { constructPath: o.path } })),
+  }));
+}
+
+/** Reads the record the app's recorder wrote (undefined: it wrote none, so no App of a cdk8s we could see ran synth()). */
+export function readRecord(file: string): SynthRecord | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return parseRecord(text);
 }

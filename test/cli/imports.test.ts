@@ -1,8 +1,8 @@
 /**
- * The shape of src/cli: no import cycle among its files, the shared plumbing (common.ts, render.ts) imports no
- * command, and no command imports program.ts. Every kind of import counts: `import` and `export ... from` (type-only
- * ones too: a type-only circle is still two files that cannot be read one without the other), `require()` and
- * `import()` (the commands loaded on demand).
+ * The shape of src/cli: no import cycle among its files, the shared plumbing (common.ts, render.ts) and the other
+ * helpers (synth's parts, inputs, parallel, ...) import no command, and no command imports program.ts. Every kind of
+ * import counts: `import` and `export ... from` (type-only ones too: a type-only circle is still two files that cannot
+ * be read one without the other), `require()` and `import()` (the commands loaded on demand).
  */
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
@@ -13,7 +13,7 @@ const CLI = join(__dirname, '..', '..', 'src', 'cli');
 const COMMANDS = ['admission', 'audit', 'check', 'ci', 'migrate-psp', 'rules', 'synth'];
 /** The entry points: they assemble the commands, and nothing under src/cli imports them but each other. */
 const ENTRIES = ['main', 'program'];
-/** The plumbing every command may use: it imports no command module and no entry point. */
+/** The plumbing every command may use; it, like every module that is neither a command nor an entry point, imports none of them. */
 const PLUMBING = ['common', 'render'];
 
 /** The src/cli modules (file names without `.ts`) that `source` imports, in any form. */
@@ -104,8 +104,10 @@ describe('src/cli', () => {
     expect(importers).toEqual([]);
   });
 
-  test('the plumbing imports no command and no entry point', () => {
-    for (const m of PLUMBING) {
+  test('the plumbing, and every other module that is not a command, imports no command and no entry point', () => {
+    const helpers = modules.filter((m) => !COMMANDS.includes(m) && !ENTRIES.includes(m));
+    expect(helpers).toEqual(expect.arrayContaining(PLUMBING));
+    for (const m of helpers) {
       expect({ module: m, imports: (graph.get(m) ?? []).filter((i) => COMMANDS.includes(i) || ENTRIES.includes(i)) }).toEqual({ module: m, imports: [] });
     }
   });
