@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
+import { findCycle, siblingImports } from '../support/imports';
 
 const CLI = join(__dirname, '..', '..', 'src', 'cli');
 
@@ -16,55 +17,12 @@ const ENTRIES = ['main', 'program'];
 /** The plumbing every command may use; it, like every module that is neither a command nor an entry point, imports none of them. */
 const PLUMBING = ['common', 'render'];
 
-/** The src/cli modules (file names without `.ts`) that `source` imports, in any form. */
-function cliImports(source: string): string[] {
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const specifiers = [
-    ...code.matchAll(/\b(?:import|export)\s+(?:type\s+)?[^;'"]*?\bfrom\s+['"]([^'"]+)['"]/g),
-    ...code.matchAll(/\bimport\s+['"]([^'"]+)['"]/g),
-    ...code.matchAll(/\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g),
-  ].map((m) => m[1]);
-  return [...new Set(specifiers.filter((s) => /^\.\/[^/]+$/.test(s)).map((s) => s.slice(2).replace(/\.(js|ts)$/, '')))].sort();
-}
-
-/** A cycle in `graph` as the list of its modules (first repeated at the end), or undefined. */
-function findCycle(graph: ReadonlyMap<string, readonly string[]>): string[] | undefined {
-  const state = new Map<string, 'open' | 'done'>();
-  const stack: string[] = [];
-  const visit = (node: string): string[] | undefined => {
-    if (state.get(node) === 'done') {
-      return undefined;
-    }
-    if (state.get(node) === 'open') {
-      return [...stack.slice(stack.indexOf(node)), node];
-    }
-    state.set(node, 'open');
-    stack.push(node);
-    for (const next of graph.get(node) ?? []) {
-      const cycle = visit(next);
-      if (cycle) {
-        return cycle;
-      }
-    }
-    stack.pop();
-    state.set(node, 'done');
-    return undefined;
-  };
-  for (const node of [...graph.keys()].sort()) {
-    const cycle = visit(node);
-    if (cycle) {
-      return cycle;
-    }
-  }
-  return undefined;
-}
-
 const modules = readdirSync(CLI).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')).sort();
-const graph = new Map(modules.map((m) => [m, cliImports(readFileSync(join(CLI, `${m}.ts`), 'utf8'))]));
+const graph = new Map(modules.map((m) => [m, siblingImports(readFileSync(join(CLI, `${m}.ts`), 'utf8'))]));
 
 describe('the import parser', () => {
   test('sees every form of import, and only src/cli modules', () => {
-    expect(cliImports([
+    expect(siblingImports([
       "import { a } from './alpha';",
       "import type { B } from './beta';",
       "import {\n  c,\n  d,\n} from './gamma';",
