@@ -7,8 +7,7 @@ import { LoadedConfig } from '../input/config-file';
 import { rulesForProfile } from '../policy/packs';
 import { Profile } from '../policy/rule';
 import { KUBERNETES_VERSION } from '../version';
-import { EXIT_OK, UsageError, writeFileAtomically } from './check';
-import { CliIo } from './program';
+import { CliIo, EXIT_OK, UsageError, writeFileAtomically } from './common';
 
 export interface AdmissionCommandOptions {
   /** @default the configuration's profile, else 'hardened' */

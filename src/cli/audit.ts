@@ -7,8 +7,9 @@ import { loadConfig } from '../input/config-file';
 import { escapeControls, InputError } from '../input/parse';
 import { Manifest } from '../policy/rule';
 import { Profile } from '../policy/rule';
-import { CHECK_FORMATS, CheckFormat, FAIL_ON, FailOn, judgeInputs } from './check';
-import type { CliIo } from './program';
+import { judgeInputs } from './check';
+import type { CliIo } from './common';
+import { CHECK_FORMATS, CheckFormat, FAIL_ON, FailOn } from './render';
 
 /** kubectl's output is read into memory; a cluster whose listing exceeds this is refused rather than truncated. */
 export const MAX_KUBECTL_OUTPUT_BYTES = 1024 * 1024 * 1024;

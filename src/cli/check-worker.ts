@@ -5,27 +5,9 @@
  */
 import { parentPort, workerData } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
-import type { HardenedConfig } from '../config/config';
-import type { PreparedStream } from '../input/read';
-import type { EvaluateOptions, ShardContext } from '../policy/engine';
-import type { Manifest, Profile } from '../policy/rule';
-import type { ScanGate } from '../container/model';
-import type { WireReading } from './parallel';
-
-export interface WorkerRecipe {
-  readonly profile: Profile;
-  readonly config?: HardenedConfig;
-  readonly crds: readonly unknown[];
-  /** The clock of the run (suppression expiry), as milliseconds since the epoch. */
-  readonly now: number;
-  readonly scan?: ScanGate;
-  /** The `--psp` PodSecurityPolicies (plain objects with file and line), for the psp-* rules. */
-  readonly psps?: readonly Manifest[];
-}
-
-export type WorkerTask =
-  | { readonly task: 'read'; readonly pieces: ReadonlyArray<{ readonly id: number; readonly stream: PreparedStream }> }
-  | { readonly task: 'judge'; readonly shards: ReadonlyArray<{ readonly id: number; readonly context: ShardContext }> };
+import type { EvaluateOptions } from '../policy/engine';
+import type { Manifest } from '../policy/rule';
+import type { WireReading, WorkerRecipe, WorkerTask } from './parallel';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 function serve(port: MessagePort, signal: Int32Array, recipe: WorkerRecipe): void {

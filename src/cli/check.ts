@@ -1,14 +1,8 @@
-import { randomBytes } from 'crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'fs';
-import { basename, dirname, join, resolve } from 'path';
 import { exemptionSuppressions, suppressionPolicy } from '../config/config';
 import { LoadedConfig } from '../input/config-file';
 import { Evaluation, EvaluateOptions, evaluateRun } from '../policy/engine';
 import { CrdError } from '../schema';
 import { Manifest, Profile, Rule } from '../policy/rule';
-import { formatJson } from '../report/json';
-import { formatJunit } from '../report/junit';
-import { formatSarif } from '../report/sarif';
 import { checkedObjects, Report, summarize } from '../report/summary';
 import { formatText } from '../report/text';
 import { decodeManifestBytes, escapeControls, InputError } from '../input/parse';
@@ -17,116 +11,13 @@ import { readTrivyReports, scanSeverities } from '../container/trivy';
 import { CollectedInputs, collectInputs, ExcludeGlobs, LoadedInputs, loadInputs, pathFilter, readManifestFile, resolveInputs } from './inputs';
 import { checkInParallel, threadsFor } from './parallel';
 import { readYamlChunks } from '../input/read';
-import type { CliIo } from './program';
+import { CliIo, EXIT_FINDINGS, EXIT_OK, Progress, UsageError, useColor, writeFileAtomically } from './common';
+import { CheckFormat, FailOn, renderReport } from './render';
 import { checkRules } from './rule-set';
-
-/** Exit codes CI can gate on. */
-export const EXIT_OK = 0;
-/** Failing findings: unsuppressed errors (and warnings with `--fail-on warning`). */
-export const EXIT_FINDINGS = 1;
-/** Bad input or usage: unreadable or invalid files, unknown options or values, an unwritable output. */
-export const EXIT_BAD_INPUT = 2;
-
-export const CHECK_FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
-export type CheckFormat = (typeof CHECK_FORMATS)[number];
-export const FAIL_ON = ['error', 'warning'] as const;
-export type FailOn = (typeof FAIL_ON)[number];
 
 /** Progress is shown (on a TTY stderr) for more objects or files than this. */
 export const PROGRESS_MIN_OBJECTS = 200;
 export const PROGRESS_MIN_FILES = 20;
-
-/** A usage mistake the CLI reports in one line (exit 2): an unknown rule id, say. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-/** The report (or other output) file cannot be written (exit 2). */
-export class OutputFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OutputFileError';
-  }
-}
-
-/**
- * Writes `text` to `file` so readers see the old content or the complete new one, never a partial file: the
- * text goes to a temporary file in the same folder (made if missing), is flushed to disk, then renamed over
- * `file`. On failure the temporary file is removed and `file` is untouched.
- */
-export function writeFileAtomically(file: string, text: string): void {
-  const target = resolve(file);
-  const dir = dirname(target);
-  const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  let fd: number | undefined;
-  try {
-    mkdirSync(dir, { recursive: true });
-    fd = openSync(temp, 'wx', 0o644);
-    writeSync(fd, text);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temp, target);
-  } catch (error) {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd);
-      } catch {
-        // Already failing; the original error is the one to report.
-      }
-    }
-    rmSync(temp, { force: true });
-    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new OutputFileError(`${file}: cannot be written (${why}); choose another --output file`);
-  }
-}
-
-/** The package version, for reports that name the tool's version. */
-export function toolVersion(): string {
-  try {
-    // src/cli and lib/cli are both two levels below the package root.
-    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
-
-/** Whether coloured output suits this stream: a TTY, and NO_COLOR (https://no-color.org) unset. */
-export function useColor(isTTY: boolean | undefined, env: Readonly<Record<string, string | undefined>>): boolean {
-  return Boolean(isTTY) && !env.NO_COLOR;
-}
-
-/**
- * A one-line progress indicator on stderr, redrawn in place (`\r`), only when stderr is a TTY; it is
- * cleared before anything else is written. Redraws only when the shown percentage changes.
- */
-export class Progress {
-  private shown = '';
-  constructor(private readonly io: CliIo, private readonly enabled: boolean) {}
-
-  update(label: string, done: number, total: number): void {
-    if (!this.enabled || total <= 0) {
-      return;
-    }
-    const percent = Math.min(100, Math.floor((done * 100) / total));
-    const text = `cdk8s-hardened: ${label} ${percent}%`;
-    if (text !== this.shown) {
-      this.io.stderr(`\r\u001b[K${text}`);
-      this.shown = text;
-    }
-  }
-
-  clear(): void {
-    if (this.shown) {
-      this.io.stderr('\r\u001b[K');
-      this.shown = '';
-    }
-  }
-}
 
 /** Wraps rules so each call reports progress; the findings are exactly those of the rules themselves. */
 function counted(rules: readonly Rule[], objects: number, tick: (n: number) => void): Rule[] {
@@ -201,20 +92,6 @@ export function loadScanGate(options: Pick<CheckOptions, 'scan' | 'scanSeverity'
   }
   const reports = options.scan.flatMap((file) => readTrivyReports(decodeManifestBytes(readManifestFile(file, options.maxFileBytes), file), file));
   return { reports, severities, ignoreUnfixed: Boolean(options.ignoreUnfixed) };
-}
-
-/** Renders a report in a format. */
-export function renderReport(report: Report, format: CheckFormat, rules: readonly Rule[], options: { color?: boolean; baseDir?: string; quiet?: boolean } = {}): string {
-  switch (format) {
-    case 'json':
-      return formatJson(report);
-    case 'sarif':
-      return formatSarif(report, { rules, baseDir: options.baseDir ?? process.cwd(), toolVersion: toolVersion() });
-    case 'junit':
-      return formatJunit(report);
-    default:
-      return formatText(report, { color: options.color, quiet: options.quiet });
-  }
 }
 
 /** The CustomResourceDefinitions of the `--crd` files (read as any input is). */

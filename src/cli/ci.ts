@@ -3,8 +3,7 @@ import { resolve } from 'path';
 import { Command, Option } from 'commander';
 import { CiSystem, DEFAULT_PIPELINE_FILES, DEPLOY_MODES, DeployMode, GENERATED_MARKER, PipelineOptionError, renderPipeline } from '../ci/pipeline';
 import { PROFILES } from '../policy/rule';
-import { UsageError, writeFileAtomically } from './check';
-import type { CliIo } from './program';
+import { CliIo, UsageError, writeFileAtomically } from './common';
 
 export interface CiCommandOptions {
   readonly github?: boolean;

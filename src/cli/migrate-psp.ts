@@ -5,10 +5,9 @@ import { PSP_FIELD_MAPPING, PSS_LEVELS, PssLevel } from '../migrate/mapping';
 import { migratePsp, PspMigration, pspObjects } from '../migrate/psp';
 import { OutputError, replaceDirAtomically } from '../output/atomic';
 import { toYaml } from '../output/yaml';
-import { EXIT_FINDINGS, EXIT_OK, OutputFileError, UsageError } from './check';
+import { CliIo, EXIT_FINDINGS, EXIT_OK, OutputFileError, UsageError } from './common';
 import { Manifest } from '../policy/rule';
 import { loadInputs } from './inputs';
-import type { CliIo } from './program';
 
 export const MIGRATE_FORMATS = ['yaml', 'json'] as const;
 export type MigrateFormat = (typeof MIGRATE_FORMATS)[number];

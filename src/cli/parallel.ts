@@ -13,9 +13,10 @@ import { join } from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { InputError, NotKubernetesError } from '../input/errors';
 import { ChunkReading, PreparedStream, readYamlChunks } from '../input/read';
-import { Evaluation, EvaluateOptions, evaluateShard, joinShards, setOutcomes, shardable, ShardEvaluation } from '../policy/engine';
-import { Manifest, Rule } from '../policy/rule';
-import type { WorkerRecipe, WorkerTask } from './check-worker';
+import { Evaluation, EvaluateOptions, evaluateShard, joinShards, setOutcomes, shardable, ShardContext, ShardEvaluation } from '../policy/engine';
+import { Manifest, Profile, Rule } from '../policy/rule';
+import type { HardenedConfig } from '../config/config';
+import type { ScanGate } from '../container/model';
 import { CollectedInputs, isBuildConfiguration, LoadedInputs, resolveInputs } from './inputs';
 
 /**
@@ -64,6 +65,23 @@ export function slimManifest(m: Manifest): Manifest {
 export type WireReading =
   | { readonly manifests: Manifest[]; readonly skipped?: string }
   | { readonly error: string; readonly notKubernetes: boolean };
+
+/** What a worker is started with: what it needs to build the same rules and options as this thread. */
+export interface WorkerRecipe {
+  readonly profile: Profile;
+  readonly config?: HardenedConfig;
+  readonly crds: readonly unknown[];
+  /** The clock of the run (suppression expiry), as milliseconds since the epoch. */
+  readonly now: number;
+  readonly scan?: ScanGate;
+  /** The `--psp` PodSecurityPolicies (plain objects with file and line), for the psp-* rules. */
+  readonly psps?: readonly Manifest[];
+}
+
+/** What this thread asks a worker: read ranges of documents, or judge the objects it keeps. */
+export type WorkerTask =
+  | { readonly task: 'read'; readonly pieces: ReadonlyArray<{ readonly id: number; readonly stream: PreparedStream }> }
+  | { readonly task: 'judge'; readonly shards: ReadonlyArray<{ readonly id: number; readonly context: ShardContext }> };
 
 /**
  * How many threads judge these inputs: `jobs` when given (1 is one thread), else one per CORES_PER_THREAD cores (at

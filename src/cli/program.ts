@@ -3,19 +3,9 @@ import { escapeControls, InputError } from '../input/parse';
 import { UnknownProfileError } from '../policy/packs';
 import { Profile, PROFILES } from '../policy/rule';
 import { KUBERNETES_VERSION } from '../version';
-import {
-  CHECK_FORMATS,
-  CheckFormat,
-  EXIT_BAD_INPUT,
-  EXIT_FINDINGS,
-  EXIT_OK,
-  FAIL_ON,
-  FailOn,
-  OutputFileError,
-  runCheck,
-  toolVersion,
-  UsageError,
-} from './check';
+import { runCheck } from './check';
+import { CliIo, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, OutputFileError, toolVersion, UsageError } from './common';
+import { CHECK_FORMATS, CheckFormat, FAIL_ON, FailOn } from './render';
 import { RULES_FORMATS, RulesFormat, runRules } from './rules';
 import { addAuditCommand } from './audit';
 import { addCiCommand } from './ci';
@@ -23,26 +13,7 @@ import { loadConfig } from '../input/config-file';
 import { CONFIG_FILE as CONFIG_FILE_NAME } from '../config/config';
 import { MAX_JOBS, PARALLEL_MIN_DOCUMENTS } from './parallel';
 
-export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK };
-
-/** What the CLI touches of the outside world, so tests can run it in-process. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  /** The content of standard input, for the path `-`. */
-  readStdin(): string | Uint8Array;
-  readonly stdoutIsTTY: boolean;
-  /** Progress indicators are drawn only on a TTY stderr. @default false */
-  readonly stderrIsTTY?: boolean;
-  /** Environment (NO_COLOR, CDK8S_HARDENED_DEBUG). @default process.env */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** The working directory: where `.cdk8s-hardened.yaml` is looked for, and what `--exclude` globs are relative to. @default process.cwd() */
-  readonly cwd?: string;
-  /** Today, for suppression expiry (tests pass a fixed date). @default () => new Date() */
-  readonly now?: () => Date;
-  /** Parse the command line (options, choices, arguments) and stop before running the command: exit 0 if it parses. @default false */
-  readonly parseOnly?: boolean;
-}
+export { CliIo, EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK };
 
 /** `--jobs`: a whole number of threads, 1 to MAX_JOBS. */
 function jobsValue(value: string): number {

@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'fs';
+import { basename, dirname, join } from 'path';
+import { GitOpsGroup } from '../output/tree';
 import { isObject, JsonObject } from '../policy/json';
-import { Finding } from '../policy/rule';
+import { Finding, Manifest } from '../policy/rule';
 import type { SuppressionInForce } from '../policy/engine';
 
 /**
@@ -184,4 +187,38 @@ export function parseRecord(text: string): SynthRecord {
     }
   }
   return value as unknown as SynthRecord;
+}
+
+/**
+ * The charts the app synthesized, from our record of its construct tree: one group per chart, named by its construct
+ * path (`web.v2`, `parent-child`; the tree makes folder names safe), each object with its construct path. Charts are
+ * in name order, or in cdk8s's dependency order when charts depend on each other (as cdk8s numbers its files then).
+ */
+export function groupsFromRecord(record: SynthRecord): Array<GitOpsGroup & { readonly objects: Manifest[] }> {
+  const charts = record.apps.filter((a) => a.ok).flatMap((a) => a.charts);
+  const ordered = charts.some((c) => c.dependsOn.length > 0)
+    ? charts
+    : charts.map((c, i) => ({ c, i })).sort((a, b) => (a.c.path < b.c.path ? -1 : a.c.path > b.c.path ? 1 : a.i - b.i)).map(({ c }) => c);
+  return ordered.map((chart) => ({
+    name: chart.path.split('/').join('-'),
+    objects: chart.objects.map((o) => ({ object: o.json, origin: { constructPath: o.path } })),
+  }));
+}
+
+/**
+ * Reads the records the app's recorder wrote, one per process of the app command (undefined: none, so no App of a
+ * cdk8s we could see ran synth()). Records of several processes are joined in an order that does not depend on which
+ * process ran first or got which pid: by their charts' construct paths.
+ */
+export function readRecord(file: string): SynthRecord | undefined {
+  const dir = dirname(file);
+  const prefix = `${basename(file, '.json')}-`;
+  const records = readdirSync(dir).filter((name) => name.startsWith(prefix) && name.endsWith('.json'))
+    .map((name) => parseRecord(readFileSync(join(dir, name), 'utf8')));
+  if (records.length === 0) {
+    return undefined;
+  }
+  const key = (r: SynthRecord) => JSON.stringify(r.apps.map((a) => a.charts.map((c) => c.path)));
+  records.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return { apps: records.flatMap((r) => r.apps) };
 }

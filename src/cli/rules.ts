@@ -10,8 +10,7 @@ import {
   RuleInfo,
   suggestRuleIds,
 } from '../report/rules-doc';
-import { EXIT_OK, UsageError, writeFileAtomically } from './check';
-import type { CliIo } from './program';
+import { CliIo, EXIT_OK, UsageError, writeFileAtomically } from './common';
 
 export const RULES_FORMATS = ['text', 'json', 'markdown'] as const;
 export type RulesFormat = (typeof RULES_FORMATS)[number];

@@ -3,7 +3,7 @@ import { AUDIT_VERBS, AUDITED_KINDS } from '../audit/kinds';
 import { Profile } from '../policy/rule';
 import { Labels, ObjectMetaProps, Refuse } from './common';
 import { LeastPrivilegeRole, RoleRule } from './least-privilege-role';
-import { ContainerResources, PodIdentity } from './pod-hardening';
+import { ContainerResources, PodIdentity } from './pod-props';
 import { SecureCronJob } from './secure-workloads';
 
 /** The report formats of `cdk8s-hardened audit`. */

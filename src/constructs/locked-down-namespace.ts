@@ -7,7 +7,7 @@ import { PSP_NAMESPACE_LABEL } from '../migrate/psp';
 import { PSA_POLICY_VERSION } from '../version';
 import { annotateSuppression, checkDnsLabel, checkInt, checkLabels, emit, ObjectMetaProps, Refuse } from './common';
 import { DefaultDenyNetwork } from './default-deny-network';
-import { quantityValue } from './pod-hardening';
+import { quantityValue } from './pod-checks';
 
 /** The six Pod Security Admission labels, every mode at `level` (`restricted` by default), every version pinned. */
 export function podSecurityLabels(version: string = PSA_POLICY_VERSION, level: PssLevel = 'restricted'): Record<string, string> {

@@ -5,7 +5,8 @@ import { annotateSuppression, checkDnsLabel, checkInt, emit, Labels, Refuse } fr
 import { EgressAllowProps } from './default-deny-network';
 import { LeastPrivilegeRole } from './least-privilege-role';
 import { LockedDownNamespace } from './locked-down-namespace';
-import { ContainerResources, HardenedWorkload, SecureProbe, SecurePodTemplateProps, SecureContainerProps } from './pod-hardening';
+import { HardenedWorkload } from './pod-hardening';
+import { ContainerResources, SecureProbe, SecurePodTemplateProps, SecureContainerProps } from './pod-props';
 
 /**
  * The hardening guide's fluentd configuration (tail the container logs, print them), with the position file moved

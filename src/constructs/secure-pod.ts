@@ -1,6 +1,7 @@
 import * as k8s from '../imports/k8s';
 import { Construct } from 'constructs';
-import { HardenedWorkload, SecureContainerProps, SecurePodTemplateProps } from './pod-hardening';
+import { HardenedWorkload } from './pod-hardening';
+import { SecureContainerProps, SecurePodTemplateProps } from './pod-props';
 
 export interface SecurePodProps extends SecurePodTemplateProps {
   /**

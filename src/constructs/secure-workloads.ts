@@ -3,9 +3,8 @@ import * as k8s from '../imports/k8s';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkInt, checkLabels, emit, Labels, Refuse } from './common';
 import { DefaultDenyNetwork } from './default-deny-network';
-import {
-  HardenedWorkload, LongRunningContainerProps, SecureContainerProps, SecurePodTemplateProps,
-} from './pod-hardening';
+import { HardenedWorkload } from './pod-hardening';
+import { LongRunningContainerProps, SecureContainerProps, SecurePodTemplateProps } from './pod-props';
 
 // ---------------------------------------------------------------------------------------------------------
 // Services

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { PROGRESS_MIN_FILES, PROGRESS_MIN_OBJECTS, writeFileAtomically } from '../../src/cli/check';
+import { PROGRESS_MIN_FILES, PROGRESS_MIN_OBJECTS } from '../../src/cli/check';
+import { writeFileAtomically } from '../../src/cli/common';
 import { CHECK_FIXTURES, cli, noStackTrace, rel, scratch } from './helpers';
 
 jest.setTimeout(60_000);

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse } from 'yaml';
-import { appErrorLines, isValidationFailure, runSynth, SynthOptions } from '../../src/cli/synth';
+import { runSynth, SynthOptions } from '../../src/cli/synth';
+import { appErrorLines, isValidationFailure } from '../../src/cli/synth-report';
 import { parseManifests } from '../../src/input/parse';
 import { loadConfig } from '../../src/input/config-file';
 import { kustomize, readTree, scratch, withKubectl } from '../output/helpers';
