@@ -85,6 +85,15 @@ project.testTask.prependSpawn(project.compileTask);
 
 // The Go-backed suites: the differential test against the real kubectl and kustomize readers (test/oracle),
 // built from their Go modules into a cache outside the repository. `.ci/run` runs it when go is on PATH.
+// The packed library installed with the oldest and the newest cdk8s/constructs of the peer ranges (needs the npm
+// registry; `.ci/run` runs it after npm test, which stays well under five minutes without it).
+const testCompat = project.addTask('test:compat', {
+  description: 'Install the packed library with the oldest and newest supported cdk8s and constructs (needs the npm registry)',
+  env: { CDK8S_HARDENED_COMPAT: '1', CI_REQUIRES_COMPAT: '1' },
+});
+testCompat.spawn(project.compileTask);
+testCompat.exec('jest --ci --runInBand test/packaging/compat.test.ts', { receiveArgs: true });
+
 const testGo = project.addTask('test:go', {
   description: 'Differential tests against the real Kubernetes readers, built with Go (skipped without go)',
 });
