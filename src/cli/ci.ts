@@ -1,28 +1,16 @@
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
 import { Command, Option } from 'commander';
-import { CiSystem, DEFAULT_PIPELINE_FILES, DEPLOY_MODES, DeployMode, GENERATED_MARKER, PipelineOptionError, renderPipeline } from '../ci/pipeline';
+import { CiSystem, DEFAULT_PIPELINE_FILES, DEPLOY_MODES, GENERATED_MARKER, PipelineOptionError, PipelineOptions, renderPipeline } from '../ci/pipeline';
 import { PROFILES } from '../policy/rule';
 import { CliIo, UsageError, writeFileAtomically } from './common';
 
-export interface CiCommandOptions {
+/** The command's options: the pipeline's (PipelineOptions), with the system as a flag and the file handling. */
+export interface CiCommandOptions extends Omit<PipelineOptions, 'system' | 'images'> {
   readonly github?: boolean;
   readonly gitlab?: boolean;
-  readonly out?: string;
   readonly force?: boolean;
-  readonly app?: string;
-  readonly outDir?: string;
-  readonly profile?: string;
   readonly image: readonly string[];
-  readonly scanSeverity?: string;
-  readonly ignoreUnfixed?: boolean;
-  readonly deploy?: DeployMode;
-  readonly argocdApp?: string;
-  readonly branch?: string;
-  readonly nodeVersion?: string;
-  readonly trivyVersion?: string;
-  readonly kubectlImage?: string;
-  readonly argocdImage?: string;
 }
 
 /** The first line of `file`, or undefined when there is no such file. */
@@ -51,22 +39,14 @@ export function runCi(opts: CiCommandOptions, io: CliIo): number {
   const system: CiSystem = opts.github ? 'github' : 'gitlab';
   let text: string;
   try {
+    const { github: _github, gitlab: _gitlab, force: _force, image, out: file, ...pipeline } = opts;
     text = renderPipeline({
+      ...pipeline,
       system,
-      ...(opts.app !== undefined ? { app: opts.app } : {}),
-      ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}),
-      ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
-      images: opts.image,
-      ...(opts.scanSeverity !== undefined ? { scanSeverity: opts.scanSeverity } : {}),
+      images: image,
       ignoreUnfixed: Boolean(opts.ignoreUnfixed),
-      ...(opts.deploy !== undefined ? { deploy: opts.deploy } : {}),
-      ...(opts.argocdApp !== undefined ? { argocdApp: opts.argocdApp } : {}),
-      ...(opts.branch !== undefined ? { branch: opts.branch } : {}),
-      ...(opts.nodeVersion !== undefined ? { nodeVersion: opts.nodeVersion } : {}),
-      ...(opts.trivyVersion !== undefined ? { trivyVersion: opts.trivyVersion } : {}),
-      ...(opts.kubectlImage !== undefined ? { kubectlImage: opts.kubectlImage } : {}),
-      ...(opts.argocdImage !== undefined ? { argocdImage: opts.argocdImage } : {}),
-      ...(opts.out !== undefined && opts.out !== '-' ? { out: opts.out } : {}),
+      // stdout has no file for the header's regenerate command to name.
+      ...(file !== undefined && file !== '-' ? { out: file } : {}),
     });
   } catch (error) {
     if (error instanceof PipelineOptionError) {
