@@ -17,7 +17,7 @@ import { Evaluation, EvaluateOptions, evaluateShard, joinShards, setOutcomes, sh
 import { Manifest, Profile, Rule } from '../policy/rule';
 import type { HardenedConfig } from '../config/config';
 import type { ScanGate } from '../container/model';
-import { CollectedInputs, isBuildConfiguration, LoadedInputs, resolveInputs } from './inputs';
+import { CollectedInputs, isBuildConfiguration, LoadedInputs, PendingStream, resolveInputs } from './inputs';
 
 /**
  * Below this many YAML documents, one thread is faster: a worker costs about 170 ms to start (its modules) and its
@@ -240,6 +240,17 @@ export function checkInParallel(collected: CollectedInputs, threads: number, rul
   try {
     const others = Array.from({ length: workers.size }, (_, i) => i);
     const mine = (thread: number) => plan.filter((p) => p.thread === thread);
+    // Each stream's pieces, in order, found by its part (a folder walk has a part per file: no search per file).
+    const piecesOf = new Map<PendingStream, Piece[]>();
+    for (const piece of plan) {
+      const pending = (collected.parts[piece.part] as { pending: PendingStream }).pending;
+      const list = piecesOf.get(pending);
+      if (list) {
+        list.push(piece);
+      } else {
+        piecesOf.set(pending, [piece]);
+      }
+    }
     others.forEach((w) => workers.post(w, { task: 'read', pieces: mine(w + 1).map(({ id, stream }) => ({ id, stream })) }));
     const readings = new Map<number, ChunkReading | Failed>();
     for (const piece of mine(0)) {
@@ -262,8 +273,7 @@ export function checkInParallel(collected: CollectedInputs, threads: number, rul
       });
     });
     const inputs = resolveInputs(collected, (pending) => {
-      const part = collected.parts.findIndex((p) => 'pending' in p && p.pending === pending);
-      return plan.filter((p) => p.part === part).map((p) => {
+      return (piecesOf.get(pending) ?? []).map((p) => {
         const reading = readings.get(p.id);
         if (!reading) {
           throw new Error(`check: no reading of ${pending.name} from its thread`);
@@ -276,11 +286,11 @@ export function checkInParallel(collected: CollectedInputs, threads: number, rul
     // this thread's ranges of YAML streams) or by one worker (its ranges), for the set rules to split their outcomes by.
     type Segment = { readonly manifests: readonly Manifest[]; readonly piece?: Piece };
     const segments: Segment[] = [];
-    collected.parts.forEach((part, index) => {
+    collected.parts.forEach((part) => {
       if ('manifests' in part) {
         segments.push({ manifests: part.manifests });
       } else if ('pending' in part) {
-        for (const piece of plan.filter((p) => p.part === index)) {
+        for (const piece of piecesOf.get(part.pending) ?? []) {
           const reading = readings.get(piece.id) as { manifests: Manifest[] };
           segments.push({ manifests: reading.manifests.filter((m) => !isBuildConfiguration(m.object)), piece });
         }
