@@ -1,5 +1,5 @@
-import { DEFAULT_SCALAR_STYLE_RULES, DUMP_SCHEMA, dump, mapTag, SCALAR_STYLE } from 'js-yaml';
-import type { ScalarLayout, ScalarTagDefinition } from 'js-yaml';
+import { DEFAULT_SCALAR_STYLE_RULES, DUMP_SCHEMA, jsToAst, mapTag, present, SCALAR_STYLE } from 'js-yaml';
+import type { PresenterOptions, ScalarLayout, ScalarTagDefinition } from 'js-yaml';
 import { resolvePlainKubectl, resolvePlainKustomize } from '../input/resolve';
 
 /**
@@ -33,6 +33,22 @@ export function looksLikeNonString(value: string): boolean {
   return !(kubectl.kind === 'value' && kubectl.value === value && kustomize.kind === 'value' && kustomize.value === value);
 }
 
+/** Verdicts of looksLikeNonString on recent strings (manifests repeat their labels, ports and names). */
+const VERDICTS = new Map<string, boolean>();
+const MAX_VERDICTS = 50_000;
+
+function readsOtherwise(value: string): boolean {
+  let verdict = VERDICTS.get(value);
+  if (verdict === undefined) {
+    verdict = looksLikeNonString(value);
+    if (VERDICTS.size >= MAX_VERDICTS) {
+      VERDICTS.clear();
+    }
+    VERDICTS.set(value, verdict);
+  }
+  return verdict;
+}
+
 const STR_TAG = 'tag:yaml.org,2002:str';
 const INT_TAG = 'tag:yaml.org,2002:int';
 const FLOAT_TAG = 'tag:yaml.org,2002:float';
@@ -55,7 +71,7 @@ function quoteWhatReadsOtherwise(layout: ScalarLayout): void {
     throw new UnwritableValueError(`a string holding U+${code}${name} cannot be written: kustomize writes it out raw and kubectl then `
       + `${code === '0085' ? 'reads a space' : 'refuses the file'}; use another character`);
   }
-  if (layout.style === SCALAR_STYLE.PLAIN && looksLikeNonString(layout.node.value)) {
+  if (layout.style === SCALAR_STYLE.PLAIN && readsOtherwise(layout.node.value)) {
     layout.style = SCALAR_STYLE.DOUBLE_QUOTED;
   }
 }
@@ -99,6 +115,14 @@ const SCHEMA = DUMP_SCHEMA.withTags({
 const RULES = [quoteWhatReadsOtherwise, ...Object.values(DEFAULT_SCALAR_STYLE_RULES)];
 
 /**
+ * What `dump(value, { schema, lineWidth: -1, noRefs: true, quoteStyle: 'double', scalarStyleRules, skipInvalid: true })`
+ * does, in its two steps (js-yaml's exported AST builder and presenter), without rebuilding dump's option objects
+ * for every object written.
+ */
+const FROM_JS = { noRefs: true, skipInvalid: true } as const;
+const PRESENT: PresenterOptions = { schema: SCHEMA, lineWidth: -1, quoteStyle: 'double', scalarStyleRules: RULES };
+
+/**
  * Serializes one Kubernetes object as a YAML document, deterministically: keys in the order given, no line
  * wrapping, no anchors or aliases, and every string double-quoted that kubectl (yaml.v2), kustomize (yaml.v3)
  * or another YAML 1.1 or 1.2 reader would take for a boolean, number, null or timestamp (`"yes"`, `"on"`,
@@ -106,6 +130,6 @@ const RULES = [quoteWhatReadsOtherwise, ...Object.values(DEFAULT_SCALAR_STYLE_RU
  * U+2028, U+2029) or cannot read raw written as an escape. What it writes, both readers read back as `value`.
  */
 export function toYaml(value: unknown): string {
-  const text = dump(value, { schema: SCHEMA, lineWidth: -1, noRefs: true, quoteStyle: 'double', scalarStyleRules: RULES, skipInvalid: true });
+  const text = present(jsToAst(value, SCHEMA, FROM_JS), PRESENT);
   return text.endsWith('\n') ? text : `${text}\n`;
 }
