@@ -121,11 +121,22 @@ function recorderMain(nodeRequire: (id: string) => any, recordFile: string): voi
       if (redirect) {
         this.outdir = ownOut;
       }
+      // synth writes the tree from the record, so the YAML files cdk8s would write are never read: cdk8s's
+      // Yaml.save (every file App.synth writes goes through it) serializes nothing for the duration.
+      const yaml = cdk8s.Yaml;
+      const save = yaml ? Object.getOwnPropertyDescriptor(yaml, 'save') : undefined;
+      const skip = save !== undefined && typeof save.value === 'function' && save.writable === true && save.configurable === true;
+      if (skip) {
+        Object.defineProperty(yaml, 'save', { ...save, value: function notSaved() { /* the tree is written from the record */ } });
+      }
       try {
         const result = synth.apply(this, args);
         ok = true;
         return result;
       } finally {
+        if (skip) {
+          Object.defineProperty(yaml, 'save', save);
+        }
         if (redirect) {
           this.outdir = outdir;
         }

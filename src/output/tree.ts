@@ -6,7 +6,7 @@ import { isObject, JsonObject, objectField, stringField } from '../policy/json';
 import { Manifest } from '../policy/rule';
 import { GENERATED_HEADER, OutputError, replaceDirAtomically } from './atomic';
 import { applyRank, compareApplyOrder, SYNC_WAVE_ANNOTATION, syncWave } from './order';
-import { toYaml } from './yaml';
+import { toYaml, UnwritableValueError } from './yaml';
 
 /** `chart`: one folder per chart (or named group); `namespace`: one folder per namespace. */
 export type GitOpsLayout = 'chart' | 'namespace';
@@ -153,14 +153,17 @@ function byNamespace(entries: readonly Entry[], clusterFolder: string): Group[] 
   return [...folders.keys()].sort().map((name) => ({ name, entries: folders.get(name)! }));
 }
 
+/**
+ * The object with its sync wave annotation: a copy of the object, its metadata and its annotations only (the rest
+ * is shared with the input, which is never changed), keys in their order, `annotations` last when it is new.
+ */
 function withSyncWave(entry: Entry): JsonObject {
-  const object = structuredClone(entry.object) as { metadata: { annotations?: unknown } };
-  const annotations = isObject(object.metadata.annotations) ? { ...object.metadata.annotations } : {};
+  const metadata = entry.object.metadata as JsonObject;
+  const annotations = isObject(metadata.annotations) ? { ...metadata.annotations } : {};
   if (typeof annotations[SYNC_WAVE_ANNOTATION] !== 'string') {
     annotations[SYNC_WAVE_ANNOTATION] = String(syncWave(entry.kind));
   }
-  object.metadata.annotations = annotations;
-  return object as unknown as JsonObject;
+  return { ...entry.object, metadata: { ...metadata, annotations } };
 }
 
 /**
@@ -266,7 +269,16 @@ export function planGitOpsTree(input: GitOpsInput, options: GitOpsOptions = {}):
         throw new OutputError(`${other.where} (${other.kind} ${other.name}) and ${e.where} (${e.kind} ${e.name}) would both be written to ${path}`);
       }
       writers.set(path, e);
-      files.set(path, toYaml(options.syncWaves === false ? e.object : withSyncWave(e)));
+      let text: string;
+      try {
+        text = toYaml(options.syncWaves === false ? e.object : withSyncWave(e));
+      } catch (error) {
+        if (error instanceof UnwritableValueError) {
+          throw new OutputError(`${e.where} (${e.kind} ${e.name}): ${error.message}`);
+        }
+        throw error;
+      }
+      files.set(path, text);
     });
     files.set(`${folder.name}/${KUSTOMIZATION}`, kustomization(names));
     result.push({ name: folder.name, files: names });
@@ -284,9 +296,14 @@ export function planGitOpsTree(input: GitOpsInput, options: GitOpsOptions = {}):
 export function writeGitOpsTree(input: GitOpsInput, outDir: string, options: GitOpsOptions = {}): GitOpsResult {
   const tree = planGitOpsTree(input, options);
   replaceDirAtomically(outDir, (dir) => {
+    const made = new Set<string>();
     for (const [path, content] of tree.files) {
       const full = join(dir, ...path.split('/'));
-      mkdirSync(dirname(full), { recursive: true });
+      const folder = dirname(full);
+      if (!made.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        made.add(folder);
+      }
       writeFileSync(full, content);
     }
   });

@@ -199,6 +199,35 @@ describe('runSynth: finding the app', () => {
   });
 });
 
+describe('runSynth: one serializer pass per object', () => {
+  test('the app\'s own YAML is not serialized under synth (the tree is written from the record): its CDK8S_OUTDIR holds no .k8s.yaml', async () => {
+    const project = tmp.dir();
+    writeFileSync(join(project, 'cdk8s.yaml'), `app: cd ${JSON.stringify(FIXTURES)} && node ok-app/main.js && ls -A "$CDK8S_OUTDIR" && echo listed\n`);
+    const out = join(project, 'dist');
+    const result = await synth({ cwd: project, out });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^listed$/m);
+    expect(result.stderr).not.toMatch(/\.k8s\.yaml/);
+    expect([...readTree(out).keys()]).toEqual(OK_TREE);
+  });
+
+  test('a value the writer cannot write (U+0085) fails with one line naming the object, exit 2, nothing written', async () => {
+    const project = tmp.dir();
+    writeFileSync(join(project, 'main.js'), `const { App, Chart, ApiObject } = require(${JSON.stringify(require.resolve('cdk8s'))});
+const app = new App();
+const chart = new Chart(app, 'c', { namespace: 'lab' });
+new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { next: 'a\\u0085b' } });
+app.synth();
+`);
+    const out = join(project, 'dist');
+    const result = await synth({ cwd: project, entry: 'main.js', out, profile: 'schema' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('cdk8s-hardened synth: c/cm (ConfigMap cm): a string holding U+0085 (NEXT LINE) cannot be written: kustomize writes it out raw '
+      + `and kubectl then reads a space; use another character; nothing written to ${out}\n`);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('runSynth: failures write nothing', () => {
   async function withPreviousTree() {
     const base = tmp.dir();
