@@ -1,8 +1,10 @@
 /**
- * Start-up cost: `check`, `rules` and `admission` must not load cdk8s or the generated Kubernetes types
- * (src/imports/k8s): only `synth` needs them, and loads them on demand. Nor does `check` load dockerfile-ast unless
+ * Start-up cost: no command loads cdk8s or the generated Kubernetes types (src/imports/k8s) in its own process:
+ * `synth` runs the app (which loads them) in a child process and writes the tree from its record. Nor does `check` load dockerfile-ast unless
  * it reads a Dockerfile. Here any load of them throws.
  */
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import type { CliIo } from '../../src/cli/program';
 
@@ -58,8 +60,30 @@ test('the guard works: a Dockerfile loads dockerfile-ast, and so fails here', as
   expect(result.stderr).toMatch(/dockerfile-ast was loaded at CLI start-up/);
 });
 
-test('the guard works: synth does load cdk8s, and so fails here', async () => {
-  const result = await run(['synth', join(__dirname, 'no-such-app.ts'), '--out', join(__dirname, 'never')]);
-  expect(result.code).toBe(2);
-  expect(result.stderr).toMatch(/cdk8s was loaded at CLI start-up/);
+test('synth runs without loading cdk8s in its own process (the app loads it, in the app\'s process)', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'cdk8s-hardened-startup-'));
+  try {
+    const app = join(__dirname, '..', 'fixtures', 'synth', 'ok-app', 'main.js');
+    const result = await run(['synth', app, '--profile', 'pss-restricted', '--out', join(out, 'dist')]);
+    expect(result.stderr).not.toMatch(/was loaded at CLI start-up/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^wrote 8 objects in 2 folders/m);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('the guard works: writing a tree of cdk8s Charts (not of recorded groups) loads cdk8s, and so fails here', async () => {
+  let error: unknown;
+  await jest.isolateModulesAsync(async () => {
+    jest.doMock('cdk8s', refuse('cdk8s'));
+    const { planGitOpsTree } = await import('../../src/output/tree');
+    const chart = { [Symbol.for('cdk8s.Chart')]: true, toJson: () => [] };
+    try {
+      planGitOpsTree([chart as never]);
+    } catch (e) {
+      error = e;
+    }
+  });
+  expect(String(error)).toMatch(/cdk8s was loaded at CLI start-up/);
 });
