@@ -71,7 +71,7 @@ project.package.addField('typesVersions', { '*': { plugin: ['lib/plugin/index.d.
 // What the tarball holds (test/packaging/tarball.test.ts pins it): the compiled library with its declarations, the
 // data it reads at run time (lib/schema/data: the 1.28 definitions, with their licence), README, LICENSE and docs.
 // Not: sources maps, src/, test/, examples/ (they import ../../src), bench/, .ci/, projen files.
-project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', 'lib/**/*.json', 'lib/**/LICENSE', 'lib/**/README.md', 'docs/*.md']);
+project.package.addField('files', ['lib/**/*.js', 'lib/schema/builtin-validators.v8-cache', 'lib/**/*.d.ts', 'lib/**/*.json', 'lib/**/LICENSE', 'lib/**/README.md', 'docs/*.md']);
 
 // The built-in kinds' schema validators are precompiled into lib/schema/builtin-validators.js (start-up time).
 project.compileTask.exec('node lib/schema/precompile.js');

@@ -5,7 +5,10 @@
  * Without that file (running from source), and for custom resources, the definitions are derived into one ajv
  * instance on first use and each validator is compiled lazily and cached. Requiring the library loads none of it.
  */
+import { existsSync } from 'fs';
+import { join } from 'path';
 import type { default as AjvClass, CodeOptions, ValidateFunction } from 'ajv';
+import { loadWithCodeCache } from './code-cache';
 import { DEFINITIONS_ID, deriveDefinitions, DerivedDefinitions, JsonSchema } from './derive';
 import { AJV_FORMATS } from './formats';
 
@@ -66,8 +69,21 @@ export function builtinAjv(code: CodeOptions = {}): { ajv: AjvClass; derived: De
   return { ajv, derived };
 }
 
+/** `builtin-validators.js` beside this module, with its V8 code cache (see code-cache.ts). */
+function loadBuiltinValidators(): unknown {
+  const file = join(__dirname, 'builtin-validators.js');
+  if (!existsSync(file)) {
+    // Running from source: what require would say, so that loadPrecompiled falls back to compiling.
+    return require('./builtin-validators');
+  }
+  return loadWithCodeCache(file, join(__dirname, CODE_CACHE_FILE)).exports;
+}
+
+/** The V8 code cache of `builtin-validators.js`, written beside it by the compile task. */
+export const CODE_CACHE_FILE = 'builtin-validators.v8-cache';
+
 /** The precompiled validators, or undefined when the package was not built with them (e.g. running from source). */
-export function loadPrecompiled(load: () => unknown = () => require('./builtin-validators')): Precompiled | undefined {
+export function loadPrecompiled(load: () => unknown = loadBuiltinValidators): Precompiled | undefined {
   let loaded: unknown;
   try {
     loaded = load();

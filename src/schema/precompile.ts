@@ -6,7 +6,8 @@
  */
 import { writeFileSync } from 'fs';
 import { join } from 'path';
-import { builtinAjv, KINDS_EXPORT } from './catalogue';
+import { builtinAjv, CODE_CACHE_FILE, KINDS_EXPORT } from './catalogue';
+import { writeCodeCache } from './code-cache';
 import { DEFINITIONS_ID } from './derive';
 
 /** The module source: one validator per definition that a served kind uses, and the kind index. */
@@ -26,6 +27,8 @@ export function precompiledSource(formatsModule = './formats'): string {
 export function writePrecompiled(dir = __dirname): string {
   const file = join(dir, 'builtin-validators.js');
   writeFileSync(file, precompiledSource());
+  // Written by this plain `node` process, so a CLI process of the same Node accepts it.
+  writeCodeCache(file, join(dir, CODE_CACHE_FILE));
   return file;
 }
 
