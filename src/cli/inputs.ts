@@ -132,7 +132,7 @@ export function expandPaths(paths: readonly string[], excluded: PathFilter = () 
     }
     if (stat.isDirectory()) {
       if (walk(path) === 0) {
-        throw new InputError(`${path}: no .yaml, .yml or .json files in this folder`);
+        throw new InputError(`${path}: no .yaml, .yml or .json file and no Dockerfile in this folder or its subfolders (hidden folders and node_modules are skipped)`);
       }
     } else if (stat.isFile()) {
       addFile(path);
