@@ -1,18 +1,22 @@
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { KILL_STEPS } from '../../src/output/atomic';
 import { readTree, scratch } from '../output/helpers';
 import { cleanupBinary, runBinary, ROOT } from './helpers';
 
 // A synth killed (SIGKILL, as by the OOM killer or a power cut) at each step of replacing its output: the next run
 // finishes the replacement or keeps the previous tree, and leaves no hidden leftovers. The real binary is killed
-// through its test hook CDK8S_HARDENED_KILL_AT=<step>.
+// by test/support/fs-faults.cjs (preloaded with NODE_OPTIONS), which wraps the fs calls of each step: the shipped
+// code has no test hook.
 jest.setTimeout(180_000);
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'synth');
 const PREVIOUS = join(FIXTURES, 'ok-app', 'main.js'); // two folders: backend, frontend
 const NEXT = join(FIXTURES, 'cdk8s-yaml-project', 'app.js'); // one folder: platform
 const FAILING = join(FIXTURES, 'privileged-app', 'main.js');
+
+const FAULTS = join(ROOT, 'test', 'support', 'fs-faults.cjs');
+/** The steps of a replacement, in order (see test/support/fs-faults.cjs). */
+const KILL_STEPS = ['filled', 'marked', 'moved-old', 'moved-new'] as const;
 
 const tmp = scratch();
 afterEach(() => tmp.cleanup());
@@ -38,7 +42,7 @@ describe.each(KILL_STEPS)('killed at step %s', (step) => {
   test('the next run (even a failing one) recovers the output and removes the leftovers', () => {
     const base = tmp.dir();
     expect(synth(PREVIOUS, base).code).toBe(0);
-    const killed = synth(NEXT, base, { CDK8S_HARDENED_KILL_AT: step });
+    const killed = synth(NEXT, base, { NODE_OPTIONS: `--require "${FAULTS}"`, CDK8S_TEST_FAULT: `kill-at:${step}` });
     expect(killed.code).toBe(-1); // killed by a signal: no exit status
     const expected = EXPECTED[step];
     if (expected.afterKill === 'absent') {
@@ -65,4 +69,11 @@ describe.each(KILL_STEPS)('killed at step %s', (step) => {
     expect(folders(join(base, 'dist'))).toEqual(['backend', 'frontend']);
     expect(readdirSync(base)).toEqual(['dist']);
   });
+});
+
+test('the shipped code has no test hook: nothing in src/ reads a kill step or kills its own process', () => {
+  const sources = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  const hooked = sources(join(ROOT, 'src')).filter((file) => /KILL_AT|process\.kill\(process\.pid/.test(readFileSync(file, 'utf8')));
+  expect(hooked).toEqual([]);
 });
