@@ -8,7 +8,7 @@ import { tmpdir } from 'os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'path';
 import { InputError } from '../input/parse';
 import { acquireOutputLock, checkReplaceable, OutputError, recoverInterruptedReplace } from '../output/atomic';
-import { GitOpsLayout, writeGitOpsTree } from '../output/tree';
+import { GitOpsLayout, planGitOpsTree, writePlannedTree } from '../output/tree';
 import { CONFIG_ENV, configuredRules, exemptionSuppressions, suppressionPolicy } from '../config/config';
 import { LoadedConfig } from '../input/config-file';
 import { evaluateRun } from '../policy/engine';
@@ -228,11 +228,14 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
       return SYNTH_FINDINGS;
     }
 
-    const tree = writeGitOpsTree(groups, outDir, { layout: options.layout ?? 'chart' });
+    // The tree is planned and held to the judgement before anything replaces the previous one: its objects are the
+    // objects judged (planGitOpsTree refuses collisions, so the count cannot differ; if it ever did, nothing is
+    // written), and its files read back, byte for byte, as planned before the previous tree is moved aside.
+    const tree = planGitOpsTree(groups, { layout: options.layout ?? 'chart' });
     if (tree.objects !== manifests.length) {
-      // planGitOpsTree refuses collisions, so this cannot happen; if it ever did, the run must not pass.
-      throw new OutputError(`${out}: ${tree.objects} objects written for ${manifests.length} judged`);
+      throw new OutputError(`${out}: ${tree.objects} objects would be written for ${manifests.length} judged`);
     }
+    writePlannedTree(tree, outDir, out);
     note(options, io, `wrote ${plural(tree.objects, 'object')} in ${plural(tree.folders.length, 'folder')} `
       + `(${tree.folders.map((f) => f.name).join(', ')}) to ${out}\n`);
     return SYNTH_OK;

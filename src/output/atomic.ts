@@ -1,5 +1,5 @@
-import { randomBytes } from 'crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
+import { createHash, randomBytes } from 'crypto';
+import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { basename, dirname, join, relative, resolve } from 'path';
 
 /** A problem with the output: the tree cannot be built or written. One line, says what to do. */
@@ -112,7 +112,7 @@ export function checkReplaceable(outDir: string, shown: string = outDir): void {
 }
 
 /** Locks this process holds, by output folder: how many times (replaceDirAtomically inside a synth that holds it). */
-const HELD = new Map<string, number>();
+const HELD = new Map<string, { count: number; content: string }>();
 
 function lockFile(target: string): string {
   return join(dirname(target), `.${basename(target)}.lock`);
@@ -127,10 +127,106 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Blocks this thread for `ms` milliseconds (the lock is taken synchronously). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** The text of a lock file, or undefined when there is none. */
+function readLock(file: string, shown: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return undefined;
+    }
+    throw new OutputError(`${shown}: cannot read the lock of the output (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/** How many times a run looks again at a lock that changed under it, or that another run is taking over. */
+const LOCK_ATTEMPTS = 100;
+const LOCK_WAIT_MS = 20;
+
+/**
+ * Takes the lock `file` for this process: its content when taken, else the pid of the live run that holds it.
+ *
+ * A lock file is complete when it appears (written to a draft first, then hard-linked into place, which fails when
+ * the lock exists) and holds `<pid> <token>`, a token no other lock ever holds. A lock whose process is gone is taken
+ * over by exactly one run: the taker hard-links the stale lock to a claim named after its content
+ * (`.<name>.lock.stale-<hash>`); a link fails when the name exists, so only one run gets the claim of one stale lock,
+ * and while the claim exists no other run can replace that lock. The claimant checks that its claim holds the content
+ * it judged stale (the lock may have been replaced meanwhile: then it lets go and looks again), renames its draft
+ * over the lock (replacing exactly the stale one) and drops the claim.
+ */
+function takeLock(file: string, shown: string): { content: string } | number {
+  const mine = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
+  const draft = `${file}.new-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const cannot = (error: unknown) => new OutputError(`${shown}: cannot lock the output (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); `
+    + `if no other cdk8s-hardened synth is running, remove ${basename(file)}`);
+  try {
+    writeFileSync(draft, mine, { flag: 'wx' });
+  } catch (error) {
+    throw cannot(error);
+  }
+  try {
+    for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+      try {
+        linkSync(draft, file);
+        return { content: mine };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw cannot(error);
+        }
+      }
+      const held = readLock(file, shown);
+      if (held === undefined) {
+        continue; // released meanwhile
+      }
+      const owner = Number(held.split(/\s/)[0]);
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+        return owner;
+      }
+      // Its process is gone: the lock is stale. Claim it, so that no other run replaces it too.
+      const claim = `${file}.stale-${createHash('sha256').update(held).digest('hex').slice(0, 12)}`;
+      try {
+        linkSync(file, claim);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') {
+          pause(LOCK_WAIT_MS); // another run is taking this lock over: it will hold it, or be gone
+          continue;
+        }
+        if (code === 'ENOENT') {
+          continue;
+        }
+        throw cannot(error);
+      }
+      if (readLock(claim, shown) !== held) {
+        // The lock was replaced between our look and our claim: what we linked is another run's lock.
+        rmSync(claim, { force: true });
+        continue;
+      }
+      try {
+        renameSync(draft, file);
+      } finally {
+        rmSync(claim, { force: true });
+      }
+      return { content: mine };
+    }
+    const claims = readdirSync(dirname(file)).filter((e) => e.startsWith(`${basename(file)}.stale-`));
+    throw new OutputError(`${shown}: cannot lock the output: a run that was taking over its stale lock is gone half way; if no other cdk8s-hardened synth `
+      + `is running, remove ${[basename(file), ...claims].join(' and ')}`);
+  } finally {
+    rmSync(draft, { force: true });
+  }
+}
+
 /**
  * Takes the lock of `outDir` (`.<name>.lock` beside it, holding our pid), so that two runs never replace, or
  * recover, one output at once: a second run is refused with one line while the first is alive. A lock whose
- * process is gone (killed) is taken over. Re-entrant within one process. Returns the release function.
+ * process is gone (killed) is taken over, by one run only when several try at once (see takeLock). Re-entrant
+ * within one process. Returns the release function.
  */
 export function acquireOutputLock(outDir: string, shown: string = outDir): () => void {
   const target = resolve(outDir);
@@ -141,45 +237,35 @@ export function acquireOutputLock(outDir: string, shown: string = outDir): () =>
     // Nothing to guard yet (no output, no leftovers); replaceDirAtomically locks once it has made the folder.
     return () => undefined;
   }
-  const held = HELD.get(target) ?? 0;
-  if (held === 0) {
-    const file = lockFile(target);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
-          throw new OutputError(`${shown}: cannot lock the output (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); `
-            + `if no other cdk8s-hardened synth is running, remove ${basename(file)}`);
-        }
-        let owner = NaN;
-        try {
-          owner = Number(readFileSync(file, 'utf8').trim());
-        } catch {
-          // Removed meanwhile: try again.
-        }
-        if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-          throw new OutputError(`${shown}: another cdk8s-hardened synth (pid ${owner}) is writing this output; wait for it to finish`);
-        }
-        // Its process is gone: the lock is stale.
-        rmSync(file, { force: true });
-      }
+  const held = HELD.get(target);
+  if (held === undefined) {
+    const taken = takeLock(lockFile(target), shown);
+    if (typeof taken === 'number') {
+      throw new OutputError(`${shown}: another cdk8s-hardened synth (pid ${taken}) is writing this output; wait for it to finish`);
     }
+    HELD.set(target, { count: 1, content: taken.content });
+  } else {
+    held.count++;
   }
-  HELD.set(target, held + 1);
   let released = false;
   return () => {
     if (released) {
       return;
     }
     released = true;
-    const left = (HELD.get(target) ?? 1) - 1;
-    if (left === 0) {
+    const lock = HELD.get(target);
+    if (lock && --lock.count === 0) {
       HELD.delete(target);
-      rmSync(lockFile(target), { force: true });
-    } else {
-      HELD.set(target, left);
+      // Only our own lock: never one another run holds.
+      let current: string | undefined;
+      try {
+        current = readFileSync(lockFile(target), 'utf8');
+      } catch {
+        current = undefined; // gone already, or unreadable: nothing of ours to remove
+      }
+      if (current === lock.content) {
+        rmSync(lockFile(target), { force: true });
+      }
     }
   };
 }

@@ -5,7 +5,10 @@
 //                       filled (the new tree is written, not yet marked complete), marked, moved-old (the previous
 //                       tree is moved aside, the new one not yet in place), moved-new (the new one is in place, the
 //                       previous one not yet removed);
-//   corrupt:<file>      a file named <file> in the new tree is written with only the first half of its bytes.
+//   corrupt:<file>      a file named <file> in the new tree is written with only the first half of its bytes;
+//   lock-race:<dir>,<n>,<ms>  after this process first reads an output lock (`.<name>.lock`), it waits until <n>
+//                       processes have read it (each leaves a file in <dir>), then <ms> milliseconds more: so two
+//                       runs both judge one stale lock before either acts, in the order the test chooses.
 // The variable is removed from this process's environment as soon as it is read, so the app synth runs (which
 // inherits NODE_OPTIONS, and so this file) is never faulted.
 'use strict';
@@ -56,7 +59,24 @@ if (fault !== undefined) {
       }
       return writeFileSync.call(this, file, data, ...rest);
     };
+  } else if (mode === 'lock-race') {
+    const [dir, parties, ms] = arg.split(',');
+    const { readFileSync } = fs;
+    const sleep = (n) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, n);
+    let waited = false;
+    fs.readFileSync = function (file, ...rest) {
+      const result = readFileSync.call(this, file, ...rest);
+      if (!waited && typeof file === 'string' && /^\..+\.lock$/.test(path.basename(file))) {
+        waited = true;
+        fs.writeFileSync(path.join(dir, String(process.pid)), '');
+        for (const end = Date.now() + 20_000; fs.readdirSync(dir).length < Number(parties) && Date.now() < end;) {
+          sleep(5);
+        }
+        sleep(Number(ms));
+      }
+      return result;
+    };
   } else {
-    throw new Error(`CDK8S_TEST_FAULT=${fault}: expected kill-at:<${STEPS.join('|')}> or corrupt:<file name>`);
+    throw new Error(`CDK8S_TEST_FAULT=${fault}: expected kill-at:<${STEPS.join('|')}>, corrupt:<file name> or lock-race:<dir>,<n>,<ms>`);
   }
 }
