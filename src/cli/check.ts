@@ -94,9 +94,21 @@ export function loadScanGate(options: Pick<CheckOptions, 'scan' | 'scanSeverity'
   return { reports, severities, ignoreUnfixed: Boolean(options.ignoreUnfixed) };
 }
 
-/** The CustomResourceDefinitions of the `--crd` files (read as any input is). */
+/**
+ * The objects of the `--crd` files (read as any input is; a bundle may hold the operator's other objects too). A file
+ * that holds no CustomResourceDefinition is a mistake (most often a path meant for checking): refused, naming what it holds.
+ */
 function loadCrds(files: readonly string[] | undefined, io: CliIo): unknown[] {
-  return files?.length ? loadInputs(files, io.readStdin, {}).manifests.map((m) => m.object) : [];
+  return (files ?? []).flatMap((file) => {
+    const objects = loadInputs([file], io.readStdin, { strictInputs: true }).manifests.map((m) => m.object);
+    if (!objects.some((o) => (o as { kind?: unknown }).kind === 'CustomResourceDefinition')) {
+      const kinds = [...new Set(objects.map((o) => String((o as { kind?: unknown }).kind)))];
+      const held = kinds.length === 0 ? 'no Kubernetes object' : kinds.length > 3 ? `${kinds.slice(0, 3).join(', ')}, ...` : kinds.join(', ');
+      throw new UsageError(`--crd ${file}: not a CustomResourceDefinition file (it holds ${held}); `
+        + 'give --crd the file that defines the custom kinds, and the files to check as paths');
+    }
+    return objects;
+  });
 }
 
 /**

@@ -132,7 +132,7 @@ export function expandPaths(paths: readonly string[], excluded: PathFilter = () 
     }
     if (stat.isDirectory()) {
       if (walk(path) === 0) {
-        throw new InputError(`${path}: no .yaml, .yml or .json files in this folder`);
+        throw new InputError(`${path}: no .yaml, .yml or .json file and no Dockerfile in this folder or its subfolders (hidden folders and node_modules are skipped)`);
       }
     } else if (stat.isFile()) {
       addFile(path);
@@ -365,8 +365,8 @@ export function collectInputs(paths: readonly string[], readStdin: () => string 
     options.onFile?.(index, files.length, file);
     const name = file === '-' ? STDIN_NAME : file;
     const skippable = !options.strictInputs && file !== '-' && !named.has(resolve(file));
+    let text: string | undefined;
     try {
-      let text: string;
       if (file === '-') {
         const input = readStdin();
         const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
@@ -402,13 +402,74 @@ export function collectInputs(paths: readonly string[], readStdin: () => string 
       const prepared = prepareManifests(text, name);
       parts.push('stream' in prepared ? { pending: { name, stream: prepared.stream, skippable } } : finishStream(name, skippable, () => prepared.manifests));
     } catch (error) {
-      parts.push(skippedOrFailed(name, skippable, error));
+      parts.push(skippable && text !== undefined && error instanceof InputError && !(error instanceof NotKubernetesError) && isCommentedNonKubernetesJson(text)
+        ? { skipped: { file: name, reason: COMMENTED_JSON_REASON } }
+        : skippedOrFailed(name, skippable, error));
       if ('error' in parts[parts.length - 1]) {
         break;
       }
     }
   }
   return { files: names, parts };
+}
+
+const COMMENTED_JSON_REASON = 'JSON with comments or trailing commas (as tsconfig.json is) and no apiVersion or kind: not a Kubernetes object';
+
+/**
+ * `text` without the comments (`//`, `/* *\/`) and trailing commas of "JSON with comments" (tsconfig.json, VS Code
+ * settings), outside strings; undefined when it is not JSON even then.
+ */
+function withoutJsonComments(text: string): unknown {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] === '\\') {
+          i++;
+        }
+      }
+      out += text.slice(start, i + 1);
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') {
+        i++;
+      }
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) {
+        return undefined;
+      }
+      i = end + 1;
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  try {
+    return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a file that is not JSON is "JSON with comments" holding nothing a Kubernetes tool would take for an object
+ * (no mapping at its top, or in a top-level array, has an apiVersion or a kind): a folder walk skips such a file as
+ * it skips package.json. A Kubernetes object written with comments is still refused (kubectl refuses it too).
+ */
+function isCommentedNonKubernetesJson(text: string): boolean {
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!/^\s*[[{]/.test(source)) {
+    return false;
+  }
+  const value = withoutJsonComments(source);
+  if (value === undefined) {
+    return false;
+  }
+  const looksKubernetes = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && ('apiVersion' in v || 'kind' in v);
+  return !(Array.isArray(value) ? value.some(looksKubernetes) : looksKubernetes(value));
 }
 
 /** A folder walk skips well-formed YAML and JSON that is neither Kubernetes objects nor a Docker input; else a failure. */

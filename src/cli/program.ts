@@ -66,7 +66,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .addOption(new Option('--format <format>', 'report format').choices(CHECK_FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to this file (atomically) instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1; default: the configuration\'s, else error)').choices(FAIL_ON))
-    .option('--crd <file...>', 'CustomResourceDefinition files whose schemas custom resources are validated against')
+    // Repeatable rather than variadic: `--crd a.yaml dir/` must not read dir/ as CRDs.
+    .option('--crd <file>', 'a file of CustomResourceDefinitions whose schemas custom resources are validated against (repeat for more)', collect, [])
     .option('--allow-empty', 'pass when the inputs hold no Kubernetes object (by default that is an error: a renderer that failed silently)')
     .option('--config <file>', `the configuration file (default: ${CONFIG_FILE_NAME} in the working directory or the nearest folder above)`)
     .option('--exclude <glob>', 'skip files and folders matching this glob, relative to the working directory (repeatable)', collect, [])
@@ -80,7 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--psp <file>', 'a PodSecurityPolicy file (repeatable): also judge the controls migrate-psp carries over from it', collect, [])
     .option('-j, --jobs <n>', `threads that read and judge (default: one per two cores for ${PARALLEL_MIN_DOCUMENTS} YAML documents or more, else 1; the report is the same)`, jobsValue)
     .action((paths: string[], opts: {
-      profile?: Profile; format: CheckFormat; output?: string; failOn?: FailOn; crd?: string[]; allowEmpty?: boolean;
+      profile?: Profile; format: CheckFormat; output?: string; failOn?: FailOn; crd: string[]; allowEmpty?: boolean;
       config?: string; exclude: string[]; strictInputs?: boolean; quiet?: boolean;
       scan: string[]; scanSeverity?: string; ignoreUnfixed?: boolean; jobs?: number; psp: string[];
     }) => {

@@ -68,6 +68,30 @@ export function appErrorLines(stderr: string): string[] {
   return out;
 }
 
+/** The summary a passing HardenedApp writes to its stderr (src/synth/hardened-app.ts), and its warning lines. */
+const HARDENED_APP_SUMMARY = /^cdk8s-hardened: \d+ warnings?, \d+ info \(profile [^)]+\)$/;
+const HARDENED_APP_WARNING = /^ {2}warning /;
+
+/**
+ * What a passing app wrote to its stderr for the user (its warnings, deprecation notices), without the summary of a
+ * HardenedApp's own judgement, which synth's report replaces. Empty when nothing is left.
+ */
+export function appNotes(stderr: string): string {
+  const lines = stderr.replace(/\r/g, '').split('\n');
+  const kept: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (HARDENED_APP_SUMMARY.test(lines[i])) {
+      while (i + 1 < lines.length && HARDENED_APP_WARNING.test(lines[i + 1])) {
+        i++;
+      }
+      continue;
+    }
+    kept.push(lines[i]);
+  }
+  const text = kept.join('\n');
+  return text.trim() === '' ? '' : text.endsWith('\n') ? text : `${text}\n`;
+}
+
 /**
  * True when the app failed its own validation (findings, not a crash): cdk8s reports every construct's
  * `node.addValidation()` failure, and so HardenedApp's, as "Validation failed with the following errors".

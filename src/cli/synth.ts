@@ -3,12 +3,12 @@
  * of its construct tree (recorder.ts), and reporting (synth-report.ts); this file runs them in order, judges the
  * objects and writes the GitOps tree.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join, relative, resolve } from 'path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'path';
 import { InputError } from '../input/parse';
 import { acquireOutputLock, checkReplaceable, OutputError, recoverInterruptedReplace } from '../output/atomic';
-import { GitOpsLayout, writeGitOpsTree } from '../output/tree';
+import { GitOpsLayout, planGitOpsTree, writePlannedTree } from '../output/tree';
 import { CONFIG_ENV, configuredRules, exemptionSuppressions, suppressionPolicy } from '../config/config';
 import { LoadedConfig } from '../input/config-file';
 import { evaluateRun } from '../policy/engine';
@@ -19,9 +19,32 @@ import { OutputFileError } from './common';
 import { CheckFormat } from './render';
 import { groupsFromRecord, readRecord, RecordError, recorderSource } from './recorder';
 import { Launch, LaunchError, resolveLaunch, runApp } from './synth-launch';
-import { appErrorLines, emitReport, failingCount, isConstructionRefusal, isValidationFailure, note, plural, SynthIo } from './synth-report';
+import { appErrorLines, appNotes, emitReport, failingCount, isConstructionRefusal, isValidationFailure, note, plural, SynthIo } from './synth-report';
 
 export { SynthIo };
+
+/** The real path of `path`, or of its nearest existing folder with the rest appended (symbolic links resolved). */
+function realish(path: string): string {
+  const rest: string[] = [];
+  for (let p = path; ; p = dirname(p)) {
+    try {
+      return join(realpathSync(p), ...rest.reverse());
+    } catch {
+      if (dirname(p) === p) {
+        return path;
+      }
+      rest.push(basename(p));
+    }
+  }
+}
+
+/** Whether `path` is `dir` or inside it, as written or once symbolic links are resolved. */
+function isWithin(dir: string, path: string): boolean {
+  return [[dir, path], [realish(dir), realish(path)]].some(([d, p]) => {
+    const rel = relative(d, p);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+  });
+}
 
 export interface SynthOptions {
   /**
@@ -90,6 +113,12 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
   const out = options.out ?? (launch.output !== undefined ? relative(cwd, launch.output) || '.' : 'dist');
   const outDir = resolve(cwd, out);
   const unchanged = `nothing written to ${out}`;
+  if (options.report !== undefined && isWithin(outDir, resolve(cwd, options.report))) {
+    // The tree is replaced as a whole: a report inside it would be deleted by this run or the next.
+    io.stderr(`cdk8s-hardened synth: --report ${options.report} is inside the output folder ${out}, which synth replaces as a whole; `
+      + `write the report outside it; ${unchanged}\n`);
+    return SYNTH_BAD_INPUT;
+  }
 
   let work: string | undefined;
   let release: (() => void) | undefined;
@@ -113,6 +142,13 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
     if (run.stdout.trim() !== '') {
       // The app's own output goes to stderr, so stdout carries only the report.
       io.stderr(run.stdout.endsWith('\n') ? run.stdout : `${run.stdout}\n`);
+    }
+    if (!run.spawnError && run.code === 0) {
+      // A passing app's warnings (deprecations, its own notes) are the user's to see; a failing app's are summed up below.
+      const notes = appNotes(run.stderr);
+      if (notes !== '') {
+        io.stderr(notes);
+      }
     }
     const record = readRecord(recordFile);
 
@@ -192,11 +228,14 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
       return SYNTH_FINDINGS;
     }
 
-    const tree = writeGitOpsTree(groups, outDir, { layout: options.layout ?? 'chart' });
+    // The tree is planned and held to the judgement before anything replaces the previous one: its objects are the
+    // objects judged (planGitOpsTree refuses collisions, so the count cannot differ; if it ever did, nothing is
+    // written), and its files read back, byte for byte, as planned before the previous tree is moved aside.
+    const tree = planGitOpsTree(groups, { layout: options.layout ?? 'chart' });
     if (tree.objects !== manifests.length) {
-      // planGitOpsTree refuses collisions, so this cannot happen; if it ever did, the run must not pass.
-      throw new OutputError(`${out}: ${tree.objects} objects written for ${manifests.length} judged`);
+      throw new OutputError(`${out}: ${tree.objects} objects would be written for ${manifests.length} judged`);
     }
+    writePlannedTree(tree, outDir, out);
     note(options, io, `wrote ${plural(tree.objects, 'object')} in ${plural(tree.folders.length, 'folder')} `
       + `(${tree.folders.map((f) => f.name).join(', ')}) to ${out}\n`);
     return SYNTH_OK;

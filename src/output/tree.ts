@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { mkdirSync, writeFileSync } from 'fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import type { Chart } from 'cdk8s';
 import { isObject, JsonObject, objectField, stringField } from '../policy/json';
@@ -310,6 +310,25 @@ export function planGitOpsTree(input: GitOpsInput, options: GitOpsOptions = {}):
  */
 export function writeGitOpsTree(input: GitOpsInput, outDir: string, options: GitOpsOptions = {}): GitOpsResult {
   const tree = planGitOpsTree(input, options);
+  writePlannedTree(tree, outDir);
+  return { ...tree, outDir };
+}
+
+/** Every file under `dir`, by path relative to it (`/`-separated), folders left out. */
+function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? filesUnder(join(dir, entry.name), rel) : [rel];
+  });
+}
+
+/**
+ * Writes a tree computed by {@link planGitOpsTree} to `outDir` as {@link writeGitOpsTree} does, and reads the
+ * temporary tree back before it replaces anything: a file that is missing, extra or not byte for byte what was
+ * planned (what was judged) fails the write with an OutputError (naming the folder as `shown`), and the previous
+ * `outDir` is left as it was.
+ */
+export function writePlannedTree(tree: GitOpsTree, outDir: string, shown: string = outDir): void {
   replaceDirAtomically(outDir, (dir) => {
     const made = new Set<string>();
     for (const [path, content] of tree.files) {
@@ -321,6 +340,21 @@ export function writeGitOpsTree(input: GitOpsInput, outDir: string, options: Git
       }
       writeFileSync(full, content);
     }
+    for (const [path, content] of tree.files) {
+      let back: Buffer | undefined;
+      try {
+        back = readFileSync(join(dir, ...path.split('/')));
+      } catch {
+        back = undefined;
+      }
+      if (back === undefined || !back.equals(Buffer.from(content))) {
+        throw new OutputError(`${shown}: ${path} did not read back as written (${back === undefined ? 'missing' : `${back.length} bytes, not ${Buffer.byteLength(content)}`}), `
+          + 'so the tree on disk would not be what was judged; the previous tree is unchanged');
+      }
+    }
+    const extra = filesUnder(dir).find((path) => !tree.files.has(path));
+    if (extra !== undefined) {
+      throw new OutputError(`${shown}: ${extra} appeared in the tree while it was written, and was not judged; the previous tree is unchanged`);
+    }
   });
-  return { ...tree, outDir };
 }

@@ -40,7 +40,7 @@ const REFUSED: Array<[string, RegExp]> = [
   ['empty.yaml', /empty\.yaml: no Kubernetes objects \(empty input most often means a renderer failed; pass --allow-empty if nothing is expected\)\n$/],
   ['comments-only.yaml', /comments-only\.yaml: no Kubernetes objects /],
   ['billion-laughs.yaml', /: document 1, line 2: its aliases expand to more than 1000000 values \(a YAML "billion laughs" alias bomb\?\)\n$/],
-  ['no-manifests', /: no \.yaml, \.yml or \.json files in this folder\n$/],
+  ['no-manifests', /: no \.yaml, \.yml or \.json file and no Dockerfile in this folder or its subfolders \(hidden folders and node_modules are skipped\)\n$/],
 ];
 
 describe('bad input through runCli: a one-line error naming the file, exit 2', () => {
@@ -178,7 +178,7 @@ describe('bad input through the real binary (node lib/cli/main.js)', () => {
     ['js-function.yaml', /unsupported tag !!js\/function/],
     ['billion-laughs.yaml', /billion laughs/],
     ['list.yaml', /not a Kubernetes object/],
-    ['no-manifests', /no \.yaml, \.yml or \.json files/],
+    ['no-manifests', /no \.yaml, \.yml or \.json file and no Dockerfile/],
   ])('%s', (name, detail) => {
     expectOneLineError(runBinary(['check', bad(name)]), bad(name), detail);
   });

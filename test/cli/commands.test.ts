@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { cli, ROOT, scratch } from './helpers';
@@ -85,6 +85,36 @@ spec:
     const withCrd = await ids('--crd', join(dir, 'crd.yaml'), '--');
     expect(withCrd).not.toContain('workload-default-namespace');
     expect(withCrd).not.toContain('schema');
+  });
+
+  test('--crd takes one file per flag (repeatable): the paths after it are checked, not read as CRDs', async () => {
+    const dir = tmp.dir();
+    writeFileSync(join(dir, 'crd.yaml'), CRD);
+    writeFileSync(join(dir, 'other-crd.yaml'), CRD.replace(/widgets?\b/g, (w) => w.replace('widget', 'gadget')).replace('Widget', 'Gadget'));
+    mkdirSync(join(dir, 'manifests'));
+    writeFileSync(join(dir, 'manifests', 'widget.yaml'), WIDGET);
+    writeFileSync(join(dir, 'gadget.yaml'), WIDGET.replace('Widget', 'Gadget'));
+    // Variadic, `--crd crd.yaml manifests/` read the folder as CRDs and left no path to check.
+    const result = await cli(['check', '--profile', 'schema', '--format', 'json', '--crd', join(dir, 'crd.yaml'), '--crd', join(dir, 'other-crd.yaml'),
+      join(dir, 'manifests'), join(dir, 'gadget.yaml')]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const findings = JSON.parse(result.stdout).findings;
+    expect(findings.map((f: { ruleId: string; severity: string; path: string; object: { kind: string } }) => [f.object.kind, f.ruleId, f.severity, f.path])).toEqual([
+      ['Widget', 'schema', 'error', 'spec.size'],
+      ['Gadget', 'schema', 'error', 'spec.size'],
+    ]);
+  });
+
+  test('a --crd file that holds no CustomResourceDefinition is refused in one line (exit 2), naming what it holds', async () => {
+    const dir = tmp.dir();
+    writeFileSync(join(dir, 'widget.yaml'), WIDGET);
+    const result = await cli(['check', '--crd', join(dir, 'widget.yaml'), join(dir, 'widget.yaml')]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: `cdk8s-hardened: --crd ${join(dir, 'widget.yaml')}: not a CustomResourceDefinition file (it holds Widget); `
+      + 'give --crd the file that defines the custom kinds, and the files to check as paths\n' });
+    // A bundle (the CRD and the operator's other objects) is a CRD file.
+    writeFileSync(join(dir, 'bundle.yaml'), `${CRD}---\napiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n`);
+    expect((await cli(['check', '--profile', 'schema', '--crd', join(dir, 'bundle.yaml'), join(dir, 'widget.yaml')])).code).toBe(1);
   });
 
   test('a CRD file that is not readable is bad input (exit 2)', async () => {

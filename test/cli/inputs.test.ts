@@ -79,8 +79,15 @@ describe('expandPaths', () => {
     expect(inputError(() => expandPaths(['no/such/path.yaml']))).toBe('no/such/path.yaml: no such file or folder');
     const dir = tmp.dir();
     writeFileSync(join(dir, 'notes.txt'), 'hello');
-    expect(inputError(() => expandPaths([dir]))).toBe(`${dir}: no .yaml, .yml or .json files in this folder`);
+    expect(inputError(() => expandPaths([dir]))).toBe(`${dir}: no .yaml, .yml or .json file and no Dockerfile in this folder or its subfolders (hidden folders and node_modules are skipped)`);
     expect(inputError(() => expandPaths(['/dev/null']))).toBe('/dev/null: not a regular file or folder (use - to read standard input)');
+  });
+
+  test('a folder walk looks for Dockerfiles too: one holding only a Dockerfile is not "empty"', () => {
+    const dir = tmp.dir();
+    mkdirSync(join(dir, 'image'));
+    writeFileSync(join(dir, 'image', 'Dockerfile'), 'FROM alpine:3.19\nUSER 1000\n');
+    expect(expandPaths([dir])).toEqual([join(dir, 'image', 'Dockerfile')]);
   });
 
   test('a folder given again, or inside one given before, is not "empty"', () => {

@@ -47,6 +47,27 @@ describe('check on a real repository', () => {
       + '(document 1, line 2: not a Kubernetes object (apiVersion is missing)); --strict-inputs refuses such files');
   });
 
+  test('JSON with comments (tsconfig.json) is skipped by a folder walk like other non-Kubernetes JSON; named, or a Kubernetes object, it fails in one line', async () => {
+    const dir = tmp.dir();
+    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: web}\n');
+    const tsconfig = join(dir, 'tsconfig.json');
+    writeFileSync(tsconfig, '{\n  // the compiler\n  "compilerOptions": { "strict": true, /* "outDir": "lib" */ },\n  "include": ["src/**/*.ts", "a // not a comment"],\n}\n');
+    const walked = await cli(['check', '--profile', 'schema', '--format', 'json', dir], { cwd: dir });
+    expect(walked.code).toBe(0);
+    const reason = 'JSON with comments or trailing commas (as tsconfig.json is) and no apiVersion or kind: not a Kubernetes object';
+    expect(JSON.parse(walked.stdout).skipped).toEqual([{ file: tsconfig, reason }]);
+    expect(walked.stderr).toBe(`cdk8s-hardened: skipped ${tsconfig}, not Kubernetes objects (${reason}); --strict-inputs refuses such files\n`);
+
+    const named = await cli(['check', tsconfig], { cwd: dir });
+    expect(named).toEqual({ code: 2, stdout: '', stderr: `cdk8s-hardened: ${tsconfig}: document 1, line 2, column 3: invalid JSON (an object key must be a double-quoted string)\n` });
+    expect((await cli(['check', '--strict-inputs', dir], { cwd: dir })).code).toBe(2);
+
+    // A Kubernetes object written with comments is a broken manifest, never skipped.
+    writeFileSync(join(dir, 'service.json'), '{\n  // the web service\n  "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"}\n}\n');
+    const broken = await cli(['check', dir], { cwd: dir });
+    expect(broken).toEqual({ code: 2, stdout: '', stderr: `cdk8s-hardened: ${join(dir, 'service.json')}: document 1, line 2, column 3: invalid JSON (an object key must be a double-quoted string)\n` });
+  });
+
   test('the text report says how many files were skipped; --quiet drops the notices', async () => {
     const dir = repository();
     const result = await cli(['check', dir], { cwd: dir });

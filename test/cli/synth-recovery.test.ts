@@ -1,18 +1,23 @@
-import { existsSync, readdirSync, readFileSync } from 'fs';
-import { join } from 'path';
-import { KILL_STEPS } from '../../src/output/atomic';
+import { spawn } from 'child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { dirname, join } from 'path';
 import { readTree, scratch } from '../output/helpers';
-import { cleanupBinary, runBinary, ROOT } from './helpers';
+import { binary, cleanupBinary, runBinary, ROOT } from './helpers';
 
 // A synth killed (SIGKILL, as by the OOM killer or a power cut) at each step of replacing its output: the next run
 // finishes the replacement or keeps the previous tree, and leaves no hidden leftovers. The real binary is killed
-// through its test hook CDK8S_HARDENED_KILL_AT=<step>.
+// by test/support/fs-faults.cjs (preloaded with NODE_OPTIONS), which wraps the fs calls of each step: the shipped
+// code has no test hook.
 jest.setTimeout(180_000);
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'synth');
 const PREVIOUS = join(FIXTURES, 'ok-app', 'main.js'); // two folders: backend, frontend
 const NEXT = join(FIXTURES, 'cdk8s-yaml-project', 'app.js'); // one folder: platform
 const FAILING = join(FIXTURES, 'privileged-app', 'main.js');
+
+const FAULTS = join(ROOT, 'test', 'support', 'fs-faults.cjs');
+/** The steps of a replacement, in order (see test/support/fs-faults.cjs). */
+const KILL_STEPS = ['filled', 'marked', 'moved-old', 'moved-new'] as const;
 
 const tmp = scratch();
 afterEach(() => tmp.cleanup());
@@ -38,7 +43,7 @@ describe.each(KILL_STEPS)('killed at step %s', (step) => {
   test('the next run (even a failing one) recovers the output and removes the leftovers', () => {
     const base = tmp.dir();
     expect(synth(PREVIOUS, base).code).toBe(0);
-    const killed = synth(NEXT, base, { CDK8S_HARDENED_KILL_AT: step });
+    const killed = synth(NEXT, base, { NODE_OPTIONS: `--require "${FAULTS}"`, CDK8S_TEST_FAULT: `kill-at:${step}` });
     expect(killed.code).toBe(-1); // killed by a signal: no exit status
     const expected = EXPECTED[step];
     if (expected.afterKill === 'absent') {
@@ -65,4 +70,66 @@ describe.each(KILL_STEPS)('killed at step %s', (step) => {
     expect(folders(join(base, 'dist'))).toEqual(['backend', 'frontend']);
     expect(readdirSync(base)).toEqual(['dist']);
   });
+});
+
+test('a tree that does not read back as planned (a file changed as it was written) replaces nothing: exit 2, one line, the previous tree as it was', () => {
+  const base = tmp.dir();
+  expect(synth(PREVIOUS, base).code).toBe(0);
+  const before = readTree(join(base, 'dist'));
+  const faulted = synth(NEXT, base, { NODE_OPTIONS: `--require "${FAULTS}"`, CDK8S_TEST_FAULT: 'corrupt:kustomization.yaml' });
+  expect(faulted.code).toBe(2);
+  expect(faulted.stderr).toMatch(/^cdk8s-hardened synth: dist: (platform\/)?kustomization\.yaml did not read back as written \(\d+ bytes, not \d+\), so the tree on disk would not be what was judged; the previous tree is unchanged; nothing written to dist\n$/);
+  expect(readTree(join(base, 'dist'))).toEqual(before);
+  expect(readdirSync(base)).toEqual(['dist']);
+});
+
+describe('two runs taking over one stale lock at once', () => {
+  /** A run's lock-taking alone (acquireOutputLock of the compiled code), held 1.5 s once taken. */
+  const TAKER = `const { acquireOutputLock } = require(process.argv[1]);
+    try {
+      acquireOutputLock(process.argv[2], 'dist');
+      console.log('acquired ' + process.pid);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+    } catch (error) {
+      console.log(error.message);
+    }`;
+
+  function taker(out: string, barrier: string, delayMs: number): Promise<{ pid: number; stdout: string }> {
+    const atomic = join(dirname(binary()), '..', 'output', 'atomic.js');
+    const child = spawn(process.execPath, ['-e', TAKER, atomic, out], {
+      env: { PATH: process.env.PATH ?? '', NODE_PATH: join(ROOT, 'node_modules'), NODE_OPTIONS: `--require "${FAULTS}"`, CDK8S_TEST_FAULT: `lock-race:${barrier},2,${delayMs}` },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    return new Promise((done) => child.on('close', () => done({ pid: child.pid!, stdout })));
+  }
+
+  // Both read the stale lock (a dead pid) before either acts; then the second acts at once, or once the first has
+  // taken the lock over (it used to remove the first one's new lock and take it too).
+  test.each([[0, 0], [0, 300], [300, 0]])('delays %i ms and %i ms: exactly one takes it, the other is refused naming it', async (first, second) => {
+    const base = tmp.dir();
+    const barrier = join(base, 'barrier');
+    mkdirSync(barrier);
+    writeFileSync(join(base, '.dist.lock'), '2147483646\n');
+    const out = join(base, 'dist');
+    const runs = await Promise.all([taker(out, barrier, first), taker(out, barrier, second)]);
+    expect(readdirSync(barrier)).toHaveLength(2); // both read the stale lock
+    const winners = runs.filter((r) => r.stdout.startsWith('acquired'));
+    expect(winners.map((w) => w.stdout)).toEqual([`acquired ${winners[0]?.pid}\n`]);
+    const loser = runs.find((r) => r !== winners[0])!;
+    expect(loser.stdout).toBe(`dist: another cdk8s-hardened synth (pid ${winners[0].pid}) is writing this output; wait for it to finish\n`);
+    // The lock is the winner's (left behind: it exited without releasing), and no claim or draft is left over.
+    expect(readFileSync(join(base, '.dist.lock'), 'utf8')).toMatch(new RegExp(`^${winners[0].pid} [0-9a-f]{16}\n$`));
+    expect(readdirSync(base).sort()).toEqual(['.dist.lock', 'barrier']);
+  });
+});
+
+test('the shipped code has no test hook: nothing in src/ reads a kill step or kills its own process', () => {
+  const sources = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  const hooked = sources(join(ROOT, 'src')).filter((file) => /KILL_AT|process\.kill\(process\.pid/.test(readFileSync(file, 'utf8')));
+  expect(hooked).toEqual([]);
 });

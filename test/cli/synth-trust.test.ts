@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync, existsSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse } from 'yaml';
@@ -246,6 +246,30 @@ describe('output folder and report options', () => {
     expect(junit.stderr).toBe('PASS 8 objects checked with profile pss-restricted: 0 errors, 0 warnings, 0 info, 0 suppressed; junit report written to reports/synth.xml\n'
       + 'wrote 8 objects in 2 folders (backend, frontend) to dist\n');
     expect((await cli(['synth', OK, '--format', 'yaml'], { cwd: base })).code).toBe(2);
+  });
+
+  test('--report inside the --out folder (which is replaced as a whole) is refused before the app runs: exit 2, one line, the tree untouched', async () => {
+    const base = tmp.dir();
+    expect((await synth({ entry: OK, cwd: base, out: 'dist', profile: 'pss-restricted' })).code).toBe(0);
+    const before = readTree(join(base, 'dist'));
+    symlinkSync('dist', join(base, 'dist-link'));
+    for (const report of ['dist/report.json', join(base, 'dist', 'reports', 'synth.json'), 'dist', 'dist-link/report.json']) {
+      const refused = await synth({ entry: OK, cwd: base, out: 'dist', profile: 'pss-restricted', format: 'json', report });
+      expect(refused).toEqual({ code: 2, stdout: '', stderr: `cdk8s-hardened synth: --report ${report} is inside the output folder dist, which synth replaces `
+        + 'as a whole; write the report outside it; nothing written to dist\n' });
+      expect(readTree(join(base, 'dist'))).toEqual(before);
+    }
+    // Beside it (even with a name that starts like it) is fine.
+    expect((await synth({ entry: OK, cwd: base, out: 'dist', profile: 'pss-restricted', format: 'json', report: 'dist-report.json' })).code).toBe(0);
+    expect(existsSync(join(base, 'dist-report.json'))).toBe(true);
+  });
+
+  test('a passing app\'s stderr (its warnings) reaches the user\'s stderr', async () => {
+    const base = tmp.dir();
+    const result = await synth({ entry: join(FIXTURES, 'warning-app', 'main.js'), cwd: base, out: 'dist', profile: 'pss-restricted', format: 'json' });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('warning: the "replicas" default will change in the next release\n(node) a second warning line\n'
+      + 'wrote 2 objects in 1 folder (web) to dist\n');
   });
 
   test('one run at a time per output folder: a live lock refuses (exit 2), a stale one (its process gone) is taken over', async () => {
