@@ -3,7 +3,6 @@
  * errors reported in one line, the atomic file write, the tool's version, colour and progress on a terminal.
  * Imports no command module, so every command (and program.ts) can import it.
  */
-import { randomBytes } from 'crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'fs';
 import { basename, dirname, join, resolve } from 'path';
 
@@ -57,7 +56,7 @@ export class OutputFileError extends Error {
 export function writeFileAtomically(file: string, text: string): void {
   const target = resolve(file);
   const dir = dirname(target);
-  const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dir, `.${basename(target)}.${(require('crypto') as typeof import('crypto')).randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
     mkdirSync(dir, { recursive: true });

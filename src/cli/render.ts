@@ -3,8 +3,6 @@
  */
 import { Rule } from '../policy/rule';
 import { formatJson } from '../report/json';
-import { formatJunit } from '../report/junit';
-import { formatSarif } from '../report/sarif';
 import { Report } from '../report/summary';
 import { formatText } from '../report/text';
 import { toolVersion } from './common';
@@ -20,9 +18,10 @@ export function renderReport(report: Report, format: CheckFormat, rules: readonl
     case 'json':
       return formatJson(report);
     case 'sarif':
-      return formatSarif(report, { rules, baseDir: options.baseDir ?? process.cwd(), toolVersion: toolVersion() });
+      // SARIF and JUnit load on demand: most runs print text or JSON, and start-up is paid by every run.
+      return (require('../report/sarif') as typeof import('../report/sarif')).formatSarif(report, { rules, baseDir: options.baseDir ?? process.cwd(), toolVersion: toolVersion() });
     case 'junit':
-      return formatJunit(report);
+      return (require('../report/junit') as typeof import('../report/junit')).formatJunit(report);
     default:
       return formatText(report, { color: options.color, quiet: options.quiet });
   }

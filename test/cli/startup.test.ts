@@ -1,7 +1,7 @@
 /**
  * Start-up cost: no command loads cdk8s or the generated Kubernetes types (src/imports/k8s) in its own process:
  * `synth` runs the app (which loads them) in a child process and writes the tree from its record. Nor does `check` load dockerfile-ast unless
- * it reads a Dockerfile. Here any load of them throws.
+ * it reads a Dockerfile, nor the SARIF or JUnit formatter unless asked for. Here any load of them throws.
  */
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -24,6 +24,8 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
     jest.doMock('cdk8s', refuse('cdk8s'));
     jest.doMock('../../src/imports/k8s', refuse('src/imports/k8s'));
     jest.doMock('dockerfile-ast', refuse('dockerfile-ast'));
+    jest.doMock('../../src/report/sarif', refuse('the SARIF formatter'));
+    jest.doMock('../../src/report/junit', refuse('the JUnit formatter'));
     const { runCli } = await import('../../src/cli/program');
     const io: CliIo = {
       stdout: (s) => { stdout += s; },
@@ -41,6 +43,8 @@ afterEach(() => {
   jest.dontMock('cdk8s');
   jest.dontMock('../../src/imports/k8s');
   jest.dontMock('dockerfile-ast');
+  jest.dontMock('../../src/report/sarif');
+  jest.dontMock('../../src/report/junit');
 });
 
 test.each([
@@ -53,6 +57,11 @@ test.each([
   expect(result.stderr).not.toMatch(/was loaded at CLI start-up/);
   expect([0, 1]).toContain(result.code);
   expect(result.stdout.length).toBeGreaterThan(100);
+});
+
+test.each([['sarif', 'the SARIF formatter'], ['junit', 'the JUnit formatter']])('the guard works: --format %s loads its formatter (only then)', async (format, name) => {
+  const result = await run(['check', '--format', format, FIXTURE]);
+  expect(result.stderr).toMatch(new RegExp(`${name} was loaded at CLI start-up`));
 });
 
 test('the guard works: a Dockerfile loads dockerfile-ast, and so fails here', async () => {
