@@ -6,7 +6,6 @@
 import { spawn } from 'child_process';
 import { existsSync, readFileSync, statSync } from 'fs';
 import { dirname, extname, join, resolve } from 'path';
-import { parse as parseYaml } from 'yaml';
 import { field } from '../policy/json';
 
 /** Entries tried, in order, when there is neither an APP_ENTRY nor a cdk8s.yaml. */
@@ -165,7 +164,8 @@ function projectLaunch(projectDir: string, where: string, shownDir: string, tran
     let app: unknown;
     let output: unknown;
     try {
-      const parsed: unknown = parseYaml(readFileSync(config, 'utf8'));
+      // The yaml package (cdk8s-cli's reader of cdk8s.yaml) loads only when there is a cdk8s.yaml to read.
+      const parsed: unknown = (require('yaml') as typeof import('yaml')).parse(readFileSync(config, 'utf8'));
       app = field(parsed, 'app');
       output = field(parsed, 'output');
     } catch (error) {
