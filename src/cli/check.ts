@@ -6,7 +6,7 @@ import { Manifest, Profile, Rule } from '../policy/rule';
 import { checkedObjects, Report, summarize } from '../report/summary';
 import { formatText } from '../report/text';
 import { decodeManifestBytes, escapeControls, InputError } from '../input/parse';
-import { ScanGate } from '../container/model';
+import { ScanGate } from '../policy/container-model';
 import { readTrivyReports, scanSeverities } from '../container/trivy';
 import { CollectedInputs, collectInputs, ExcludeGlobs, LoadedInputs, loadInputs, pathFilter, readManifestFile, resolveInputs } from './inputs';
 import { checkInParallel, threadsFor } from './parallel';

@@ -16,7 +16,7 @@ import { ChunkReading, PreparedStream, readYamlChunks } from '../input/read';
 import { Evaluation, EvaluateOptions, evaluateShard, joinShards, setOutcomes, shardable, ShardContext, ShardEvaluation } from '../policy/engine';
 import { Manifest, Profile, Rule } from '../policy/rule';
 import type { HardenedConfig } from '../config/config';
-import type { ScanGate } from '../container/model';
+import type { ScanGate } from '../policy/container-model';
 import { CollectedInputs, isBuildConfiguration, LoadedInputs, PendingStream, resolveInputs } from './inputs';
 
 /**

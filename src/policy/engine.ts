@@ -4,7 +4,7 @@ import { podSpecProblems, podViews } from './pod-spec';
 import { Finding, LIST_CARRIER_RULE_ID, Manifest, ObjectRef, Profile, READING_DIFFERS_RULE_ID, Rule, RuleContext, Severity, Target, Violation } from './rule';
 import { rulesForProfile } from './packs';
 import { ALL_RULES } from './rules';
-import { isContainerInput, ScanGate } from '../container/model';
+import { isContainerInput, ScanGate } from './container-model';
 import { AnnotatedSuppression, annotationSuppressions, Suppression, SUPPRESSION_EXPIRING_RULE_ID, SUPPRESSION_RULE_ID, SuppressionPolicy } from './suppressions';
 
 /** Rule id of findings about inputs that are not Kubernetes objects at all. */

@@ -1,5 +1,5 @@
 import { JsonObject } from './json';
-import type { ScanGate } from '../container/model';
+import type { ScanGate } from './container-model';
 import { Path } from './path';
 import { PodView } from './pod-spec';
 
