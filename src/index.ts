@@ -52,7 +52,7 @@ export { createSchemaRule, SCHEMA_RULE, SCHEMA_RULE_ID, SchemaRuleOptions, CrdEr
 // Reading manifests and the configuration (docs/reader.md, docs/configuration.md).
 export { parseManifests, InputError, NotKubernetesError } from './input/parse';
 export { CONFIG_FILE, ConfigError, Exemption, HardenedConfig, parseConfig } from './config/config';
-export { loadConfig, LoadedConfig } from './input/config-file';
+export { loadConfig, LoadedConfig } from './config/config-file';
 
 // Reports (README "check": text, json, sarif, junit).
 export { Report, Summary, CheckedObject, summarize, checkedObjects } from './report/summary';

@@ -3,7 +3,7 @@
 import { formatAdmissionYaml } from '../admission/format';
 import { generateAdmissionPolicies, notExpressibleRules, VALIDATION_ACTIONS, ValidationAction } from '../admission/generate';
 import { configuredRules } from '../config/config';
-import { LoadedConfig } from '../input/config-file';
+import { LoadedConfig } from '../config/config-file';
 import { rulesForProfile } from '../policy/packs';
 import { Profile } from '../policy/rule';
 import { KUBERNETES_VERSION } from '../version';

@@ -1,5 +1,5 @@
 import { exemptionSuppressions, suppressionPolicy } from '../config/config';
-import { LoadedConfig } from '../input/config-file';
+import { LoadedConfig } from '../config/config-file';
 import { Evaluation, EvaluateOptions, evaluateRun } from '../policy/engine';
 import { CrdError } from '../schema';
 import { Manifest, Profile, Rule } from '../policy/rule';

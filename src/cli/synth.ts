@@ -10,7 +10,7 @@ import { InputError } from '../input/parse';
 import { acquireOutputLock, checkReplaceable, OutputError, recoverInterruptedReplace } from '../output/atomic';
 import { GitOpsLayout, writeGitOpsTree } from '../output/tree';
 import { CONFIG_ENV, configuredRules, exemptionSuppressions, suppressionPolicy } from '../config/config';
-import { LoadedConfig } from '../input/config-file';
+import { LoadedConfig } from '../config/config-file';
 import { evaluateRun } from '../policy/engine';
 import { rulesForProfile } from '../policy/packs';
 import { Profile } from '../policy/rule';

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkCodeSuppressions, CONFIG_ENV, configuredRules, exemptionSuppressions, HardenedConfig, suppressionPolicy } from '../config/config';
-import { loadConfig } from '../input/config-file';
+import { loadConfig } from '../config/config-file';
 import { evaluateRun, isFailing, SuppressionInForce } from '../policy/engine';
 import { checkProfile, rulesForProfile } from '../policy/packs';
 import { Finding, Manifest, Profile, Rule } from '../policy/rule';

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { ConfigError, configuredRules, parseConfig, selectRuleIds } from '../../src/config/config';
-import { findConfigFile, loadConfig } from '../../src/input/config-file';
+import { findConfigFile, loadConfig } from '../../src/config/config-file';
 import { rulesForProfile } from '../../src/policy/packs';
 import { ALL_RULES } from '../../src/policy/rules';
 import { cli, ROOT, scratch } from '../cli/helpers';
