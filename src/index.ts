@@ -25,12 +25,13 @@ export {
   SecureCronJob, SecureCronJobProps, SecureDeployment, SecureDeploymentProps, SecureJob, SecureJobOptions, SecureJobProps,
   SecureStatefulSet, SecureStatefulSetProps, ServicePortProps, VolumeClaimTemplateProps, WorkloadServiceProps, WorkloadMetricsProps,
 } from './constructs/secure-workloads';
+export { HardenedWorkload, WorkloadShape } from './constructs/pod-hardening';
 export {
-  HardenedWorkload, WorkloadShape, ContainerPortProps, ContainerResources, EnvValue, ExecProbe, GrpcProbe, HttpGetProbe,
-  LongRunningContainerProps, PodExceptions, PodIdentity, ProbeTiming, ResourceQuantities, SecureContainerProps,
-  SecureInitContainerProps, SecurePodTemplateProps, SecureProbe, SecureVolume, ServiceAccountOptions, ServiceAccountTokenProps,
-  TcpSocketProbe, VolumeMountProps, WritablePath, DEFAULT_RUN_AS_ID,
-} from './constructs/pod-hardening';
+  ContainerPortProps, ContainerResources, EnvValue, ExecProbe, GrpcProbe, HttpGetProbe, LongRunningContainerProps, PodExceptions,
+  PodIdentity, ProbeTiming, ResourceQuantities, SecureContainerProps, SecureInitContainerProps, SecurePodTemplateProps, SecureProbe,
+  SecureVolume, ServiceAccountOptions, ServiceAccountTokenProps, TcpSocketProbe, VolumeMountProps, WritablePath,
+} from './constructs/pod-props';
+export { DEFAULT_RUN_AS_ID } from './constructs/pod-template';
 export { HardeningError, Labels, ObjectMetaProps, NAME_LABEL } from './constructs/common';
 
 // Validate on synth (README "Constructs": HardenedApp, hardenApp).

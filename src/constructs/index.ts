@@ -1,4 +1,6 @@
 export { HardeningError, Labels, ObjectMetaProps, NAME_LABEL } from './common';
+export * from './pod-props';
+export { DEFAULT_RUN_AS_ID } from './pod-template';
 export * from './pod-hardening';
 export * from './secure-pod';
 export * from './secure-workloads';
