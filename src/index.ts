@@ -44,10 +44,10 @@ export {
 } from './policy/rule';
 export { Path, formatPath } from './policy/path';
 export { apiGroup, ContainerList, ContainerView, CONTAINER_LISTS, PodView, POD_KINDS, podViews } from './policy/pod-spec';
-export { evaluate, evaluateRun, Evaluation, EvaluateOptions, isFailing, SuppressionInForce, INVALID_OBJECT_RULE_ID, UNJUDGEABLE_POD_RULE_ID } from './policy/engine';
+export { ALL_RULES, evaluate, evaluateRun, findRule, rulesForProfile } from './catalogue';
+export { Evaluation, EvaluateOptions, isFailing, SuppressionInForce, INVALID_OBJECT_RULE_ID, UNJUDGEABLE_POD_RULE_ID } from './policy/engine';
 export { Suppression, SuppressionPolicy, suppressionAnnotation, SUPPRESSION_ANNOTATION_PREFIX, MIN_REASON_LENGTH } from './policy/suppressions';
-export { findRule, rulesForProfile, UnknownProfileError } from './policy/packs';
-export { ALL_RULES } from './policy/rules';
+export { UnknownProfileError } from './policy/packs';
 export { createSchemaRule, SCHEMA_RULE, SCHEMA_RULE_ID, SchemaRuleOptions, CrdError } from './schema';
 
 // Reading manifests and the configuration (docs/reader.md, docs/configuration.md).

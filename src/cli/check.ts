@@ -1,6 +1,7 @@
 import { exemptionSuppressions, suppressionPolicy } from '../config/config';
 import { LoadedConfig } from '../config/config-file';
-import { Evaluation, EvaluateOptions, evaluateRun } from '../policy/engine';
+import { evaluateRun } from '../catalogue';
+import { Evaluation, EvaluateOptions } from '../policy/engine';
 import { CrdError } from '../schema';
 import { Manifest, Profile, Rule } from '../policy/rule';
 import { checkedObjects, Report, summarize } from '../report/summary';

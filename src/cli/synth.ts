@@ -11,8 +11,7 @@ import { acquireOutputLock, checkReplaceable, OutputError, recoverInterruptedRep
 import { GitOpsLayout, writeGitOpsTree } from '../output/tree';
 import { CONFIG_ENV, configuredRules, exemptionSuppressions, suppressionPolicy } from '../config/config';
 import { LoadedConfig } from '../config/config-file';
-import { evaluateRun } from '../policy/engine';
-import { rulesForProfile } from '../policy/packs';
+import { evaluateRun, rulesForProfile } from '../catalogue';
 import { Profile } from '../policy/rule';
 import { checkedObjects, Report, summarize } from '../report/summary';
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, OutputFileError } from './common';
