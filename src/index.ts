@@ -25,12 +25,13 @@ export {
   SecureCronJob, SecureCronJobProps, SecureDeployment, SecureDeploymentProps, SecureJob, SecureJobOptions, SecureJobProps,
   SecureStatefulSet, SecureStatefulSetProps, ServicePortProps, VolumeClaimTemplateProps, WorkloadServiceProps, WorkloadMetricsProps,
 } from './constructs/secure-workloads';
+export { HardenedWorkload, WorkloadShape } from './constructs/pod-hardening';
 export {
-  HardenedWorkload, WorkloadShape, ContainerPortProps, ContainerResources, EnvValue, ExecProbe, GrpcProbe, HttpGetProbe,
-  LongRunningContainerProps, PodExceptions, PodIdentity, ProbeTiming, ResourceQuantities, SecureContainerProps,
-  SecureInitContainerProps, SecurePodTemplateProps, SecureProbe, SecureVolume, ServiceAccountOptions, ServiceAccountTokenProps,
-  TcpSocketProbe, VolumeMountProps, WritablePath, DEFAULT_RUN_AS_ID,
-} from './constructs/pod-hardening';
+  ContainerPortProps, ContainerResources, EnvValue, ExecProbe, GrpcProbe, HttpGetProbe, LongRunningContainerProps, PodExceptions,
+  PodIdentity, ProbeTiming, ResourceQuantities, SecureContainerProps, SecureInitContainerProps, SecurePodTemplateProps, SecureProbe,
+  SecureVolume, ServiceAccountOptions, ServiceAccountTokenProps, TcpSocketProbe, VolumeMountProps, WritablePath,
+} from './constructs/pod-props';
+export { DEFAULT_RUN_AS_ID } from './constructs/pod-template';
 export { HardeningError, Labels, ObjectMetaProps, NAME_LABEL } from './constructs/common';
 
 // Validate on synth (README "Constructs": HardenedApp, hardenApp).
@@ -43,16 +44,16 @@ export {
 } from './policy/rule';
 export { Path, formatPath } from './policy/path';
 export { apiGroup, ContainerList, ContainerView, CONTAINER_LISTS, PodView, POD_KINDS, podViews } from './policy/pod-spec';
-export { evaluate, evaluateRun, Evaluation, EvaluateOptions, isFailing, SuppressionInForce, INVALID_OBJECT_RULE_ID, UNJUDGEABLE_POD_RULE_ID } from './policy/engine';
+export { ALL_RULES, evaluate, evaluateRun, findRule, rulesForProfile } from './catalogue';
+export { Evaluation, EvaluateOptions, isFailing, SuppressionInForce, INVALID_OBJECT_RULE_ID, UNJUDGEABLE_POD_RULE_ID } from './policy/engine';
 export { Suppression, SuppressionPolicy, suppressionAnnotation, SUPPRESSION_ANNOTATION_PREFIX, MIN_REASON_LENGTH } from './policy/suppressions';
-export { findRule, rulesForProfile, UnknownProfileError } from './policy/packs';
-export { ALL_RULES } from './policy/rules';
+export { UnknownProfileError } from './policy/packs';
 export { createSchemaRule, SCHEMA_RULE, SCHEMA_RULE_ID, SchemaRuleOptions, CrdError } from './schema';
 
 // Reading manifests and the configuration (docs/reader.md, docs/configuration.md).
 export { parseManifests, InputError, NotKubernetesError } from './input/parse';
 export { CONFIG_FILE, ConfigError, Exemption, HardenedConfig, parseConfig } from './config/config';
-export { loadConfig, LoadedConfig } from './input/config-file';
+export { loadConfig, LoadedConfig } from './config/config-file';
 
 // Reports (README "check": text, json, sarif, junit).
 export { Report, Summary, CheckedObject, summarize, checkedObjects } from './report/summary';

@@ -1,5 +1,5 @@
 import { AdmissionEntry } from '../policy/rule';
-import { ALL_RULES } from '../policy/rules';
+import { ALL_RULES } from '../catalogue';
 
 export { AdmissionEntry, CelEntry, isCelEntry, NotExpressibleEntry } from '../policy/rule';
 

@@ -1,7 +1,8 @@
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { configuredRules } from '../config/config';
-import { checkProfile, rulesForProfile } from '../policy/packs';
+import { rulesForProfile } from '../catalogue';
+import { checkProfile } from '../policy/packs';
 import { SynthGuard } from '../synth/hardened-app';
 import { AdmissionObject, AdmissionOptions, generateAdmissionPolicies, NotExpressibleRule, notExpressibleRules } from './generate';
 

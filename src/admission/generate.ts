@@ -1,6 +1,6 @@
-import { checkProfile, rulesForProfile } from '../policy/packs';
+import { ALL_RULES, rulesForProfile } from '../catalogue';
+import { checkProfile } from '../policy/packs';
 import { AdmissionEntry, CelEntry, isCelEntry, Profile, Rule, Severity } from '../policy/rule';
-import { ALL_RULES } from '../policy/rules';
 import { KUBERNETES_VERSION } from '../version';
 import { ADMISSION_CATALOGUE } from './catalogue';
 import { MatchCondition, TARGETS } from './targets';

@@ -3,8 +3,8 @@
 import { formatAdmissionYaml } from '../admission/format';
 import { generateAdmissionPolicies, notExpressibleRules, VALIDATION_ACTIONS, ValidationAction } from '../admission/generate';
 import { configuredRules } from '../config/config';
-import { LoadedConfig } from '../input/config-file';
-import { rulesForProfile } from '../policy/packs';
+import { LoadedConfig } from '../config/config-file';
+import { rulesForProfile } from '../catalogue';
 import { Profile } from '../policy/rule';
 import { KUBERNETES_VERSION } from '../version';
 import { CliIo, EXIT_OK, UsageError, writeFileAtomically } from './common';

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { AUDITED_KINDS, KubectlTarget, kubectlConnectionArgs, kubectlGetArgs } from '../audit/kinds';
 import { liveObjects, ownedNotice } from '../audit/live';
 import { CONFIG_FILE as CONFIG_FILE_NAME } from '../config/config';
-import { loadConfig } from '../input/config-file';
+import { loadConfig } from '../config/config-file';
 import { escapeControls, InputError } from '../input/parse';
 import { Manifest } from '../policy/rule';
 import { Profile } from '../policy/rule';

@@ -15,7 +15,7 @@ function serve(port: MessagePort, signal: Int32Array, recipe: WorkerRecipe): voi
   const { exemptionSuppressions, suppressionPolicy } = require('../config/config') as typeof import('../config/config');
   const { InputError, NotKubernetesError } = require('../input/errors') as typeof import('../input/errors');
   const { readYamlChunks } = require('../input/read') as typeof import('../input/read');
-  const { evaluateShard } = require('../policy/engine') as typeof import('../policy/engine');
+  const { evaluateShard } = require('../catalogue') as typeof import('../catalogue');
   const { isBuildConfiguration } = require('./inputs') as typeof import('./inputs');
   const { checkRules } = require('./rule-set') as typeof import('./rule-set');
   const { slimManifest } = require('./parallel') as typeof import('./parallel');

@@ -1,12 +1,13 @@
 import { exemptionSuppressions, suppressionPolicy } from '../config/config';
-import { LoadedConfig } from '../input/config-file';
-import { Evaluation, EvaluateOptions, evaluateRun } from '../policy/engine';
+import { LoadedConfig } from '../config/config-file';
+import { evaluateRun } from '../catalogue';
+import { Evaluation, EvaluateOptions } from '../policy/engine';
 import { CrdError } from '../schema';
 import { Manifest, Profile, Rule } from '../policy/rule';
 import { checkedObjects, Report, summarize } from '../report/summary';
 import { formatText } from '../report/text';
 import { decodeManifestBytes, escapeControls, InputError } from '../input/parse';
-import { ScanGate } from '../container/model';
+import { ScanGate } from '../policy/container-model';
 import { readTrivyReports, scanSeverities } from '../container/trivy';
 import { CollectedInputs, collectInputs, ExcludeGlobs, LoadedInputs, loadInputs, pathFilter, readManifestFile, resolveInputs } from './inputs';
 import { checkInParallel, threadsFor } from './parallel';

@@ -25,11 +25,17 @@ export interface CliIo {
   readonly parseOnly?: boolean;
 }
 
-/** Exit codes CI can gate on. */
+/** Exit codes CI can gate on, the same for every command (`check`, `synth`, ...). */
 export const EXIT_OK = 0;
-/** Failing findings: unsuppressed errors (and warnings with `--fail-on warning`). */
+/**
+ * Failing findings: unsuppressed errors (and warnings with `--fail-on warning`); for `synth` also the app's own
+ * validation (HardenedApp, `node.addValidation`).
+ */
 export const EXIT_FINDINGS = 1;
-/** Bad input or usage: unreadable or invalid files, unknown options or values, an unwritable output. */
+/**
+ * Bad input or usage: unreadable or invalid files, unknown options or values, an unwritable output; for `synth` also
+ * no app found, or an app that crashed or wrote nothing readable.
+ */
 export const EXIT_BAD_INPUT = 2;
 
 /** A usage mistake the CLI reports in one line (exit 2): an unknown rule id, say. */

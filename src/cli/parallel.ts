@@ -13,10 +13,11 @@ import { join } from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { InputError, NotKubernetesError } from '../input/errors';
 import { ChunkReading, PreparedStream, readYamlChunks } from '../input/read';
-import { Evaluation, EvaluateOptions, evaluateShard, joinShards, setOutcomes, shardable, ShardContext, ShardEvaluation } from '../policy/engine';
+import { evaluateShard, setOutcomes } from '../catalogue';
+import { Evaluation, EvaluateOptions, joinShards, shardable, ShardContext, ShardEvaluation } from '../policy/engine';
 import { Manifest, Profile, Rule } from '../policy/rule';
 import type { HardenedConfig } from '../config/config';
-import type { ScanGate } from '../container/model';
+import type { ScanGate } from '../policy/container-model';
 import { CollectedInputs, isBuildConfiguration, LoadedInputs, PendingStream, resolveInputs } from './inputs';
 
 /**

@@ -9,7 +9,7 @@ import { CHECK_FORMATS, CheckFormat, FAIL_ON, FailOn } from './render';
 import { RULES_FORMATS, RulesFormat, runRules } from './rules';
 import { addAuditCommand } from './audit';
 import { addCiCommand } from './ci';
-import { loadConfig } from '../input/config-file';
+import { loadConfig } from '../config/config-file';
 import { CONFIG_FILE as CONFIG_FILE_NAME } from '../config/config';
 import { MAX_JOBS, PARALLEL_MIN_DOCUMENTS } from './parallel';
 

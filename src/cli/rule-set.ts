@@ -1,6 +1,6 @@
 import { configuredRules } from '../config/config';
 import { HardenedConfig } from '../config/config';
-import { rulesForProfile } from '../policy/packs';
+import { rulesForProfile } from '../catalogue';
 import { Manifest, Profile, Rule } from '../policy/rule';
 import { createSchemaRule, SCHEMA_RULE_ID } from '../schema';
 

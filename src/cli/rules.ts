@@ -1,6 +1,5 @@
-import { findRule, rulesForProfile } from '../policy/packs';
+import { ALL_RULES, findRule, rulesForProfile } from '../catalogue';
 import { Profile } from '../policy/rule';
-import { ALL_RULES } from '../policy/rules';
 import {
   ENGINE_RULES,
   formatRuleExplanation,

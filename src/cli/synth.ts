@@ -10,12 +10,11 @@ import { InputError } from '../input/parse';
 import { acquireOutputLock, checkReplaceable, OutputError, recoverInterruptedReplace } from '../output/atomic';
 import { GitOpsLayout, planGitOpsTree, writePlannedTree } from '../output/tree';
 import { CONFIG_ENV, configuredRules, exemptionSuppressions, suppressionPolicy } from '../config/config';
-import { LoadedConfig } from '../input/config-file';
-import { evaluateRun } from '../policy/engine';
-import { rulesForProfile } from '../policy/packs';
+import { LoadedConfig } from '../config/config-file';
+import { evaluateRun, rulesForProfile } from '../catalogue';
 import { Profile } from '../policy/rule';
 import { checkedObjects, Report, summarize } from '../report/summary';
-import { OutputFileError } from './common';
+import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, OutputFileError } from './common';
 import { CheckFormat } from './render';
 import { groupsFromRecord, readRecord, RecordError, recorderSource } from './recorder';
 import { Launch, LaunchError, resolveLaunch, runApp } from './synth-launch';
@@ -81,13 +80,6 @@ export interface SynthOptions {
   readonly now?: Date;
 }
 
-/** Exit codes: the same contract as `check`. */
-export const SYNTH_OK = 0;
-/** Error findings: from our evaluation, or from the app's own validation (HardenedApp, `node.addValidation`). */
-export const SYNTH_FINDINGS = 1;
-/** Bad usage or input: no app found, the app crashed or wrote nothing readable, the output cannot be written. */
-export const SYNTH_BAD_INPUT = 2;
-
 /**
  * `cdk8s-hardened synth`: runs a cdk8s app with a recorder of its construct tree, judges every object the app
  * synthesized (as its construct tree renders it, with its construct path), prints the report and, when nothing
@@ -106,7 +98,7 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
   } catch (error) {
     if (error instanceof LaunchError) {
       io.stderr(`cdk8s-hardened synth: ${error.message}\n`);
-      return SYNTH_BAD_INPUT;
+      return EXIT_BAD_INPUT;
     }
     throw error;
   }
@@ -177,7 +169,7 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
           }
           io.stderr(`cdk8s-hardened synth: the app ${launch.display} failed validation: ${plural(failingCount(report), 'error')} found; ${unchanged} `
             + '(its previous contents are unchanged)\n');
-          return SYNTH_FINDINGS;
+          return EXIT_FINDINGS;
         }
       }
       const how = run.spawnError ? `could not be started (${run.spawnError.message})`
@@ -194,7 +186,7 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
       if (typeErrors) {
         io.stderr('  (type errors: fix them, or pass --transpile-only to run the app without type checking)\n');
       }
-      return validation || insecure ? SYNTH_FINDINGS : SYNTH_BAD_INPUT;
+      return validation || insecure ? EXIT_FINDINGS : EXIT_BAD_INPUT;
     }
 
     for (const app of record?.apps ?? []) {
@@ -208,7 +200,7 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
     if (manifests.length === 0) {
       io.stderr(`cdk8s-hardened synth: the app ${launch.display} synthesized no Kubernetes objects; make sure it builds its charts with cdk8s `
         + `and calls app.synth(); ${unchanged}\n`);
-      return SYNTH_BAD_INPUT;
+      return EXIT_BAD_INPUT;
     }
 
     const rules = configuredRules(config, rulesForProfile(profile));
@@ -225,7 +217,7 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
     emitReport(report, rules, options, cwd, io);
     if (!report.summary.passed) {
       io.stderr(`cdk8s-hardened synth: ${plural(failingCount(report), 'error')} found; ${unchanged} (its previous contents are unchanged)\n`);
-      return SYNTH_FINDINGS;
+      return EXIT_FINDINGS;
     }
 
     // The tree is planned and held to the judgement before anything replaces the previous one: its objects are the
@@ -238,11 +230,11 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
     writePlannedTree(tree, outDir, out);
     note(options, io, `wrote ${plural(tree.objects, 'object')} in ${plural(tree.folders.length, 'folder')} `
       + `(${tree.folders.map((f) => f.name).join(', ')}) to ${out}\n`);
-    return SYNTH_OK;
+    return EXIT_OK;
   } catch (error) {
     if (error instanceof InputError || error instanceof OutputError || error instanceof RecordError || error instanceof OutputFileError) {
       io.stderr(`cdk8s-hardened synth: ${error.message}; ${unchanged}\n`);
-      return SYNTH_BAD_INPUT;
+      return EXIT_BAD_INPUT;
     }
     throw error;
   } finally {

@@ -4,7 +4,7 @@ import { InputError } from '../input/errors';
 import { isObject } from '../policy/json';
 import { Path } from '../policy/path';
 import { isProfile, Profile, PROFILES, Rule, Severity } from '../policy/rule';
-import { ALL_RULES } from '../policy/rules';
+import { ALL_RULES } from '../catalogue';
 import { DEFAULT_EXPIRY_WARNING_DAYS, reasonProblem, Suppression, SuppressionPolicy } from '../policy/suppressions';
 import { ENGINE_RULES, suggestRuleIds } from '../report/rules-doc';
 import { suggest } from '../schema/suggest';

@@ -1,9 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as k8s from '../imports/k8s';
 import { Construct } from 'constructs';
-import { evaluate } from '../policy/engine';
+import { ALL_RULES, evaluate } from '../catalogue';
 import { Rule } from '../policy/rule';
-import { ALL_RULES } from '../policy/rules';
 import { annotateSuppression, checkDnsLabel, checkLabels, emit, ObjectMetaProps, Refuse, resolveNamespace } from './common';
 
 /** RBAC verbs. `*` is a wildcard and needs an accepted risk. */

@@ -5,12 +5,6 @@ import { annotateSuppression, checkDnsLabel, checkLabels, emit, Labels, NAME_LAB
 import { SecureContainerProps, SecurePodTemplateProps } from './pod-props';
 import { hardenedPodSpec, PodTemplateContext } from './pod-template';
 
-// The props, their checks and the template builder live in pod-props.ts, pod-checks.ts and pod-template.ts; their
-// public names are exported from here too, where src/index.ts (and constructs/index.ts) take them.
-export * from './pod-props';
-export { checkImage, quantityValue } from './pod-checks';
-export { DEFAULT_RUN_AS_ID, hardenedPodSpec, PodTemplateContext } from './pod-template';
-
 // ---------------------------------------------------------------------------------------------------------
 // The shared base of every construct that owns a pod template
 // ---------------------------------------------------------------------------------------------------------

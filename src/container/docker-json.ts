@@ -5,7 +5,7 @@ import { MAX_DEPTH } from '../input/read';
 import { isObject, JsonObject, stringField } from '../policy/json';
 import { Path } from '../policy/path';
 import { Manifest } from '../policy/rule';
-import { CONTAINER_API_VERSION, CONTAINER_KIND, DAEMON_KIND } from './model';
+import { CONTAINER_API_VERSION, CONTAINER_KIND, DAEMON_KIND } from '../policy/container-model';
 
 /** Keys of dockerd's daemon.json (https://docs.docker.com/reference/cli/dockerd/#daemon-configuration-file). */
 export const DAEMON_KEYS: ReadonlySet<string> = new Set([

@@ -2,7 +2,7 @@ import type { Instruction } from 'dockerfile-ast';
 import { InputError } from '../input/errors';
 import { Path } from '../policy/path';
 import { Manifest } from '../policy/rule';
-import { CONTAINER_API_VERSION, DockerfileSpec, DockerInstruction, DockerStage, DOCKERFILE_KIND, IMAGE_COMMENT } from './model';
+import { CONTAINER_API_VERSION, DockerfileSpec, DockerInstruction, DockerStage, DOCKERFILE_KIND, IMAGE_COMMENT } from '../policy/container-model';
 
 /** dockerfile-ast, loaded when the first Dockerfile is read (most runs of check read none: start-up time). */
 let dockerfileAst: typeof import('dockerfile-ast') | undefined;

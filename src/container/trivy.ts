@@ -2,7 +2,7 @@ import { InputError } from '../input/errors';
 import { JsonError, splitJsonStream } from '../input/json';
 import { MAX_DEPTH } from '../input/read';
 import { arrayField, isObject, objectField, stringField } from '../policy/json';
-import { SCAN_SEVERITIES, ScanReport, ScanSeverity, ScanVulnerability } from './model';
+import { SCAN_SEVERITIES, ScanReport, ScanSeverity, ScanVulnerability } from '../policy/container-model';
 
 function lineOf(text: string, offset: number): number {
   let line = 1;

@@ -1,10 +1,9 @@
 import { isObject, JsonObject } from '../policy/json';
 import { Path } from '../policy/path';
-import { Manifest, ReaderNote } from '../policy/rule';
+import { KUSTOMIZE_READER, LIST_CARRIER_RULE_ID, Manifest, ReaderNote, READING_DIFFERS_RULE_ID } from '../policy/rule';
 import type { Event } from 'js-yaml';
 import { KustomizeReading, readKustomize } from './kyaml';
 import { metadataProblem } from './meta';
-import { KUSTOMIZE_READER, LIST_CARRIER_RULE_ID, READING_DIFFERS_RULE_ID } from './notes';
 import { InputError, NotKubernetesError } from './errors';
 import { isJsonStream, JsonError, splitJsonStream } from './json';
 import { documentLocator, LineIndex, PositionCache } from './locate';

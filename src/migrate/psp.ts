@@ -2,7 +2,7 @@ import { AdmissionEntry } from '../admission/catalogue';
 import { AdmissionObject, generateAdmissionPolicies } from '../admission/generate';
 import { InputError } from '../input/errors';
 import { arrayField, field, isObject, JsonObject, objectField, show, stringField } from '../policy/json';
-import { findRule } from '../policy/packs';
+import { findRule } from '../catalogue';
 import { Manifest, ObjectRule, Rule } from '../policy/rule';
 import {
   AllowedHostPath, HOST_NAMESPACE_FIELDS, HostNamespaceField, IdRange, PSP_VOLUME_SOURCES, PspControl, pspControlRule,

@@ -1,10 +1,11 @@
 import { readFileSync } from 'fs';
 import { basename, relative } from 'path';
 import { configuredRules, exemptionSuppressions, suppressionPolicy } from '../config/config';
-import { LoadedConfig, loadConfig } from '../input/config-file';
+import { LoadedConfig, loadConfig } from '../config/config-file';
 import { decodeManifestBytes, escapeControls, InputError, parseManifests } from '../input/parse';
-import { evaluateRun, isFailing } from '../policy/engine';
-import { checkProfile, rulesForProfile } from '../policy/packs';
+import { evaluateRun, rulesForProfile } from '../catalogue';
+import { isFailing } from '../policy/engine';
+import { checkProfile } from '../policy/packs';
 import { Finding, Manifest, Profile, Rule } from '../policy/rule';
 import { suggest } from '../schema/suggest';
 

@@ -1,11 +1,9 @@
 import { isObject, JsonObject, objectField, stringField } from './json';
 import { formatPath } from './path';
 import { podSpecProblems, podViews } from './pod-spec';
-import { Finding, Manifest, ObjectRef, Profile, Rule, RuleContext, Severity, Target, Violation } from './rule';
+import { Finding, LIST_CARRIER_RULE_ID, Manifest, ObjectRef, Profile, READING_DIFFERS_RULE_ID, Rule, RuleContext, Severity, Target, Violation } from './rule';
 import { rulesForProfile } from './packs';
-import { ALL_RULES } from './rules';
-import { LIST_CARRIER_RULE_ID, READING_DIFFERS_RULE_ID } from '../input/notes';
-import { isContainerInput, ScanGate } from '../container/model';
+import { isContainerInput, ScanGate } from './container-model';
 import { AnnotatedSuppression, annotationSuppressions, Suppression, SUPPRESSION_EXPIRING_RULE_ID, SUPPRESSION_RULE_ID, SuppressionPolicy } from './suppressions';
 
 /** Rule id of findings about inputs that are not Kubernetes objects at all. */
@@ -124,15 +122,16 @@ function isCrd(target: Target): boolean {
 /**
  * Runs `rules` (or the rules of a profile) over every manifest and returns the findings in a stable order: by object
  * (input order), then by rule (catalogue order), then in the order the rule reported them. A rule that throws is
- * reported as an error finding on that object, never as a silent pass.
+ * reported as an error finding on that object, never as a silent pass. `catalogue` is every rule: the rules a profile
+ * name selects from, and that a suppression may name (src/catalogue's `evaluate` passes ALL_RULES).
  */
-export function evaluate(manifests: readonly Manifest[], rulesOrProfile: readonly Rule[] | Profile, options: EvaluateOptions = {}): Finding[] {
-  return evaluateRun(manifests, rulesOrProfile, options).findings;
+export function evaluate(manifests: readonly Manifest[], rulesOrProfile: readonly Rule[] | Profile, options: EvaluateOptions, catalogue: readonly Rule[]): Finding[] {
+  return evaluateRun(manifests, rulesOrProfile, options, catalogue).findings;
 }
 
 /** `evaluate`, with the suppressions in force (annotations, code suppressions and exemptions) beside the findings. */
-export function evaluateRun(manifests: readonly Manifest[], rulesOrProfile: readonly Rule[] | Profile, options: EvaluateOptions = {}): Evaluation {
-  return joinShards([judge(manifests, resolveRules(rulesOrProfile), options)], options);
+export function evaluateRun(manifests: readonly Manifest[], rulesOrProfile: readonly Rule[] | Profile, options: EvaluateOptions, catalogue: readonly Rule[]): Evaluation {
+  return joinShards([judge(manifests, resolveRules(rulesOrProfile, catalogue), options, catalogue)], options);
 }
 
 /**
@@ -170,8 +169,8 @@ export function shardable(rules: readonly Rule[]): boolean {
  * Runs the set rules over the whole object set (every object of every shard, in order) and splits what they find by
  * shard: `shards` are the numbers of objects in each, in order. Returns each shard's ShardContext.
  */
-export function setOutcomes(manifests: readonly Manifest[], rulesOrProfile: readonly Rule[] | Profile, options: EvaluateOptions, shards: readonly number[]): ShardContext[] {
-  const rules = resolveRules(rulesOrProfile);
+export function setOutcomes(manifests: readonly Manifest[], rulesOrProfile: readonly Rule[] | Profile, options: EvaluateOptions, shards: readonly number[], catalogue: readonly Rule[]): ShardContext[] {
+  const rules = resolveRules(rulesOrProfile, catalogue);
   const sets = liveSets(manifests.map((m) => toTarget(m.object)));
   const setCrds = sets.liveTargets.filter(isCrd).map((t) => t.object);
   const context: RuleContext = { crds: [...(options.crds ?? []), ...setCrds], ...(options.scan ? { scan: options.scan } : {}) };
@@ -217,8 +216,8 @@ export function setOutcomes(manifests: readonly Manifest[], rulesOrProfile: read
  * Judges one shard of an object set: every object rule on these objects, the set rules' outcomes from `setOutcomes`,
  * the suppressions. Joining every shard's evaluation in order (`joinShards`) is `evaluateRun` of the whole set.
  */
-export function evaluateShard(manifests: readonly Manifest[], rules: readonly Rule[], options: EvaluateOptions, shard: ShardContext): ShardEvaluation {
-  return judge(manifests, resolveRules(rules), options, shard);
+export function evaluateShard(manifests: readonly Manifest[], rules: readonly Rule[], options: EvaluateOptions, shard: ShardContext, catalogue: readonly Rule[]): ShardEvaluation {
+  return judge(manifests, resolveRules(rules, catalogue), options, catalogue, shard);
 }
 
 /** Joins shards' evaluations (in the order of their objects) into the evaluation of the whole set. */
@@ -273,9 +272,9 @@ function liveSets(targets: ReadonlyArray<Target | undefined>) {
   return { liveTargets, liveIndex, setIndex, kubernetesTargets: setIndex.map((i) => liveTargets[i]) };
 }
 
-function judge(manifests: readonly Manifest[], rules: readonly Rule[], options: EvaluateOptions, shard?: ShardContext): ShardEvaluation {
+function judge(manifests: readonly Manifest[], rules: readonly Rule[], options: EvaluateOptions, catalogue: readonly Rule[], shard?: ShardContext): ShardEvaluation {
   // A suppression may name any rule of the catalogue, even one outside the pack being run.
-  const knownRuleIds = new Set([...ALL_RULES, ...rules].map((r) => r.id));
+  const knownRuleIds = new Set([...catalogue, ...rules].map((r) => r.id));
   const targets = manifests.map((m) => toTarget(m.object));
   const perObject: Finding[][] = manifests.map(() => []);
 
@@ -491,9 +490,9 @@ function applySuppressions(
  * The rules to run: a profile name is looked up (an unknown one throws, with "did you mean"); anything that is not
  * a list of rules throws, so a typo in JavaScript never turns into an empty, passing rule set.
  */
-function resolveRules(rulesOrProfile: readonly Rule[] | Profile): readonly Rule[] {
+function resolveRules(rulesOrProfile: readonly Rule[] | Profile, catalogue: readonly Rule[]): readonly Rule[] {
   if (!Array.isArray(rulesOrProfile)) {
-    return rulesForProfile(rulesOrProfile as Profile); // throws for anything that is not a profile name
+    return rulesForProfile(rulesOrProfile as Profile, catalogue); // throws for anything that is not a profile name
   }
   const bad = (rulesOrProfile as readonly unknown[]).findIndex((r) => !isObject(r) || typeof r.id !== 'string'
     || (r.scope === 'object' ? typeof r.check !== 'function' : r.scope !== 'set' || typeof r.checkSet !== 'function'));

@@ -1,5 +1,4 @@
 import { isProfile, Profile, PROFILES, Rule } from './rule';
-import { ALL_RULES } from './rules';
 import { suggest } from '../util/suggest';
 
 /** Thrown for a profile name that is not one of {@link PROFILES}; the message says which were meant. */
@@ -29,18 +28,19 @@ export function checkProfile(value: unknown, where?: string): Profile {
 }
 
 /**
- * The rules of a named pack: every rule that lists the profile, less the rules that another rule of the
+ * The rules of a named pack among `catalogue` (the whole catalogue is ALL_RULES of src/catalogue, which also
+ * defaults this parameter for callers above policy): every rule that lists the profile, less the rules that another rule of the
  * pack overrides (as PSA's restricted checks replace their baseline counterparts). Throws an
  * {@link UnknownProfileError} for a name that is not a profile (from JavaScript or `as any`).
  */
-export function rulesForProfile(profile: Profile, catalogue: readonly Rule[] = ALL_RULES): Rule[] {
+export function rulesForProfile(profile: Profile, catalogue: readonly Rule[]): Rule[] {
   checkProfile(profile);
   const members = catalogue.filter((rule) => rule.profiles.includes(profile));
   const overridden = new Set(members.flatMap((rule) => rule.overrides ?? []));
   return members.filter((rule) => !overridden.has(rule.id));
 }
 
-/** Looks a rule up by id. */
-export function findRule(id: string, catalogue: readonly Rule[] = ALL_RULES): Rule | undefined {
+/** Looks a rule up by id in `catalogue`. */
+export function findRule(id: string, catalogue: readonly Rule[]): Rule | undefined {
   return catalogue.find((rule) => rule.id === id);
 }

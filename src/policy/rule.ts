@@ -1,5 +1,5 @@
 import { JsonObject } from './json';
-import type { ScanGate } from '../container/model';
+import type { ScanGate } from './container-model';
 import { Path } from './path';
 import { PodView } from './pod-spec';
 
@@ -43,6 +43,15 @@ export interface ReaderNote extends Violation {
   readonly severity: Severity;
   readonly remediation: string;
 }
+
+/** Engine finding (a reader note): a document that is not a List but carries `items`, which kubectl applies instead of it. */
+export const LIST_CARRIER_RULE_ID = 'input-list-carrier';
+
+/** Engine finding (a reader note): kubectl and kustomize read the same bytes as different objects. */
+export const READING_DIFFERS_RULE_ID = 'input-reading-differs';
+
+/** The reader whose reading an `alternate` is. */
+export const KUSTOMIZE_READER = 'kustomize';
 
 /** An object to judge: plain Kubernetes JSON plus where it came from. */
 export interface Manifest {

@@ -1,6 +1,5 @@
-import { LIST_CARRIER_RULE_ID, READING_DIFFERS_RULE_ID } from '../input/notes';
 import { INVALID_OBJECT_RULE_ID, UNJUDGEABLE_POD_REMEDIATION, UNJUDGEABLE_POD_RULE_ID } from '../policy/engine';
-import { PROFILES, RuleMeta } from '../policy/rule';
+import { LIST_CARRIER_RULE_ID, PROFILES, READING_DIFFERS_RULE_ID, RuleMeta } from '../policy/rule';
 import { DEFAULT_EXPIRY_WARNING_DAYS, MIN_REASON_LENGTH, SUPPRESSION_ANNOTATION_PREFIX, SUPPRESSION_EXPIRING_RULE_ID, SUPPRESSION_RULE_ID } from '../policy/suppressions';
 import { KUBERNETES_VERSION } from '../version';
 

@@ -2,7 +2,7 @@ import { join } from 'path';
 import { admissionSupport } from '../../src/admission';
 import { POD_KINDS } from '../../src/policy/pod-spec';
 import { Rule } from '../../src/policy/rule';
-import { ALL_RULES } from '../../src/policy/rules';
+import { ALL_RULES } from '../../src/catalogue';
 import { admit, expectsDenial, loadObjects, policiesOf, RulePolicy, ruleFails, servedBy128, wrapPod, yamlFiles } from './harness';
 
 /**

@@ -5,11 +5,9 @@ import {
   generateAdmissionPolicies, LIMITATION_ANNOTATION, notExpressibleRules, RULE_ANNOTATION, SEVERITY_ANNOTATION,
 } from '../../src/admission';
 import { POD_TEMPLATE_LOCATIONS } from '../../src/policy/rules/cel';
-import { evaluate } from '../../src/policy/engine';
+import { evaluate, rulesForProfile, ALL_RULES } from '../../src/catalogue';
 import { POD_KINDS } from '../../src/policy/pod-spec';
-import { rulesForProfile } from '../../src/policy/packs';
 import { PROFILES } from '../../src/policy/rule';
-import { ALL_RULES } from '../../src/policy/rules';
 import { SCHEMA_RULE } from '../../src/schema';
 import { admit, bindingSelects, wrapPod } from './harness';
 

@@ -4,7 +4,7 @@ import { join } from 'path';
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { AdmissionObject, generateAdmissionPolicies, SEVERITY_ANNOTATION } from '../../src/admission';
 import { parseManifests } from '../../src/input/parse';
-import { evaluate } from '../../src/policy/engine';
+import { evaluate } from '../../src/catalogue';
 import { Rule, Severity } from '../../src/policy/rule';
 import { findRemoval } from '../../src/policy/rules/api/removed';
 

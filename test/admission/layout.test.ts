@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import { dirname, join, relative, resolve } from 'path';
 import { ADMISSION_CATALOGUE } from '../../src/admission';
-import { ALL_RULES } from '../../src/policy/rules';
+import { ALL_RULES } from '../../src/catalogue';
 import { pspControlRule } from '../../src/policy/rules/psp/controls';
 import { SCHEMA_RULE } from '../../src/schema';
 

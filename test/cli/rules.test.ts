@@ -1,7 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { rulesForProfile } from '../../src/policy/packs';
-import { ALL_RULES } from '../../src/policy/rules';
+import { rulesForProfile, ALL_RULES } from '../../src/catalogue';
 import { formatRulesMarkdown, RULES_DOC_COMMAND } from '../../src/report/rules-doc';
 import { cli, ROOT, scratch } from './helpers';
 

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { runSynth, SynthOptions } from '../../src/cli/synth';
 import { appErrorLines, isValidationFailure } from '../../src/cli/synth-report';
 import { parseManifests } from '../../src/input/parse';
-import { loadConfig } from '../../src/input/config-file';
+import { loadConfig } from '../../src/config/config-file';
 import { kustomize, readTree, scratch, withKubectl } from '../output/helpers';
 
 jest.setTimeout(60_000);

@@ -1,9 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { ConfigError, configuredRules, parseConfig, selectRuleIds } from '../../src/config/config';
-import { findConfigFile, loadConfig } from '../../src/input/config-file';
-import { rulesForProfile } from '../../src/policy/packs';
-import { ALL_RULES } from '../../src/policy/rules';
+import { findConfigFile, loadConfig } from '../../src/config/config-file';
+import { rulesForProfile, ALL_RULES } from '../../src/catalogue';
 import { cli, ROOT, scratch } from '../cli/helpers';
 
 const DIR = join(ROOT, 'test', 'fixtures', 'config');

@@ -15,7 +15,7 @@ test('the pod files depend one way: props <- checks <- template <- pod-hardening
   expect(graph.get('pod-props')).toEqual(['common']);
   expect(graph.get('pod-checks')).toEqual(['common', 'pod-props']);
   expect(graph.get('pod-template')).toEqual(['common', 'pod-checks', 'pod-props']);
-  expect(graph.get('pod-hardening')).toEqual(['common', 'pod-checks', 'pod-props', 'pod-template']);
+  expect(graph.get('pod-hardening')).toEqual(['common', 'pod-props', 'pod-template']);
 });
 
 test('pod-props.ts holds types only: no value is exported from it', () => {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { LockedDownNamespace } from '../../src/constructs';
 import { isFailing } from '../../src/policy/engine';
-import { rulesForProfile } from '../../src/policy/packs';
+import { rulesForProfile } from '../../src/catalogue';
 import { Finding } from '../../src/policy/rule';
 import { HardenedApp, SynthGuard } from '../../src/synth';
 

@@ -1,7 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { evaluate } from '../../src/policy/engine';
-import { rulesForProfile } from '../../src/policy/packs';
+import { evaluate, rulesForProfile } from '../../src/catalogue';
 import { CONTAINER_RULES } from '../../src/policy/rules/container';
 import { readFixture } from '../support/fixtures';
 

@@ -1,5 +1,5 @@
 import { join } from 'path';
-import { evaluate } from '../../src/policy/engine';
+import { evaluate } from '../../src/catalogue';
 import { imageMatches, normalizeImage } from '../../src/policy/rules/container/images';
 import { readFixtureCase } from '../support/fixtures';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { readDockerJson } from '../../src/container/docker-json';
 import { readDockerfile } from '../../src/container/dockerfile';
-import { CONTAINER_API_VERSION, DockerfileSpec } from '../../src/container/model';
+import { CONTAINER_API_VERSION, DockerfileSpec } from '../../src/policy/container-model';
 import { inputFormOf, isDockerfileName, readContainerInput } from '../../src/container/read';
 import { InputError } from '../../src/input/errors';
 

@@ -1,4 +1,4 @@
-import { READING_DIFFERS_RULE_ID } from '../../src/input/notes';
+import { READING_DIFFERS_RULE_ID } from '../../src/policy/rule';
 import { readings, readManifests, Reading } from '../../src/input/read';
 import type { OracleAnswer, OracleReading } from '../support/reader-oracle';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { parseManifests } from '../../src/input/parse';
 import { migratePsp, PspMigration, pspObjects } from '../../src/migrate/psp';
-import { evaluate } from '../../src/policy/engine';
+import { evaluate } from '../../src/catalogue';
 import { Rule } from '../../src/policy/rule';
 import { SCHEMA_RULE } from '../../src/schema';
 import { admit, ruleFails, wrapPod } from '../admission/harness';

@@ -1,8 +1,7 @@
 import { readdirSync } from 'fs';
 import { join } from 'path';
 import { toTarget } from '../../src/policy/engine';
-import { rulesForProfile } from '../../src/policy/packs';
-import { ALL_RULES } from '../../src/policy/rules';
+import { rulesForProfile, ALL_RULES } from '../../src/catalogue';
 import { ObjectRule, PROFILES } from '../../src/policy/rule';
 import { CONTAINER_RULES } from '../../src/policy/rules/container';
 import { readFixtureCase } from '../support/fixtures';

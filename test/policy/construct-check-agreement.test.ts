@@ -1,7 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { SecureDeployment } from '../../src/constructs';
 import { parseManifests } from '../../src/input/parse';
-import { evaluate, isFailing } from '../../src/policy/engine';
+import { evaluate } from '../../src/catalogue';
+import { isFailing } from '../../src/policy/engine';
 
 /**
  * One risk, one severity: what a construct refuses, `check` fails in the hardened profile, so a Helm chart with

@@ -1,6 +1,6 @@
-import { evaluate, INVALID_OBJECT_RULE_ID, isFailing, toTarget } from '../../src/policy/engine';
+import { evaluate, rulesForProfile } from '../../src/catalogue';
+import { INVALID_OBJECT_RULE_ID, isFailing, toTarget } from '../../src/policy/engine';
 import { ObjectRule, SetRule } from '../../src/policy/rule';
-import { rulesForProfile } from '../../src/policy/packs';
 import { parseManifests } from '../../src/input/parse';
 
 const privilegedPod = {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { suppressionPolicy } from '../../src/config/config';
-import { evaluateRun, isFailing } from '../../src/policy/engine';
-import { rulesForProfile } from '../../src/policy/packs';
+import { evaluateRun, rulesForProfile } from '../../src/catalogue';
+import { isFailing } from '../../src/policy/engine';
 import { daysUntil, parseReason, reasonProblem, SUPPRESSION_ANNOTATION_PREFIX, SUPPRESSION_EXPIRING_RULE_ID, SUPPRESSION_RULE_ID } from '../../src/policy/suppressions';
 import { cli, ROOT } from '../cli/helpers';
 

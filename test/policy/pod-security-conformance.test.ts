@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { evaluate, isFailing } from '../../src/policy/engine';
-import { rulesForProfile } from '../../src/policy/packs';
+import { evaluate, rulesForProfile } from '../../src/catalogue';
+import { isFailing } from '../../src/policy/engine';
 import { parseManifests } from '../../src/input/parse';
 
 /**

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'fs';
 import { join } from 'path';
-import { evaluate } from '../../src/policy/engine';
-import { ALL_RULES } from '../../src/policy/rules';
+import { evaluate, ALL_RULES } from '../../src/catalogue';
 import { readFixtureCase } from '../support/fixtures';
 
 /**

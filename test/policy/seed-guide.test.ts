@@ -1,6 +1,6 @@
 import { parseManifests } from '../../src/input/parse';
-import { evaluate, isFailing } from '../../src/policy/engine';
-import { rulesForProfile } from '../../src/policy/packs';
+import { evaluate, rulesForProfile } from '../../src/catalogue';
+import { isFailing } from '../../src/policy/engine';
 
 /**
  * The seed guide's scenario as a reviewer would judge it with the default `hardened` profile: its hardened Pod

@@ -1,5 +1,5 @@
-import { evaluate, isFailing } from '../../src/policy/engine';
-import { rulesForProfile } from '../../src/policy/packs';
+import { evaluate, rulesForProfile } from '../../src/catalogue';
+import { isFailing } from '../../src/policy/engine';
 import { SUPPRESSION_ANNOTATION_PREFIX, SUPPRESSION_RULE_ID, suppressionAnnotation } from '../../src/policy/suppressions';
 
 function pod(annotations?: Record<string, unknown>) {

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { parseManifests } from '../../src/input/parse';
-import { evaluate, UNJUDGEABLE_POD_RULE_ID } from '../../src/policy/engine';
+import { evaluate } from '../../src/catalogue';
+import { UNJUDGEABLE_POD_RULE_ID } from '../../src/policy/engine';
 import { PROFILES } from '../../src/policy/rule';
 
 /**

@@ -1,4 +1,4 @@
-import { ALL_RULES } from '../../src/policy/rules';
+import { ALL_RULES } from '../../src/catalogue';
 import { ENGINE_RULES, formatRuleExplanation, formatRuleList, formatRulesMarkdown, ruleArea, rulesByArea, suggestRuleIds } from '../../src/report/rules-doc';
 import { RULES } from './helpers';
 

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { CrdError, createSchemaRule } from '../../src/schema';
 import { applyCrdDefaults } from '../../src/schema/crd';
-import { evaluate } from '../../src/policy/engine';
+import { evaluate } from '../../src/catalogue';
 import { check, messages } from './helpers';
 
 /** A CRD as controller-gen writes them: structural, int-or-string, preserve-unknown-fields, an embedded resource. */

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { parseManifests } from '../../src/input/parse';
-import { evaluate } from '../../src/policy/engine';
+import { evaluate } from '../../src/catalogue';
 import { createSchemaRule, SCHEMA_RULE } from '../../src/schema';
 
 const DATA = join(__dirname, '..', '..', 'src', 'schema', 'data', 'prometheus-operator');

@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { parseManifests } from '../../src/input/parse';
-import { evaluate, isFailing } from '../../src/policy/engine';
-import { rulesForProfile } from '../../src/policy/packs';
-import { ALL_RULES } from '../../src/policy/rules';
+import { evaluate, rulesForProfile, ALL_RULES } from '../../src/catalogue';
+import { isFailing } from '../../src/policy/engine';
 import { createSchemaRule, SCHEMA_RULE } from '../../src/schema';
 import { normalise } from '../../src/schema/validate';
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
-import { ScanGate } from '../../src/container/model';
+import { ScanGate } from '../../src/policy/container-model';
 import { readTrivyReports, scanSeverities } from '../../src/container/trivy';
 import { readContainerInput } from '../../src/container/read';
 import { parseManifests } from '../../src/input/parse';

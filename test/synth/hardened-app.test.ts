@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Include, JsonPatch, Testing, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { LockedDownNamespace, SecureDeployment } from '../../src/constructs';
-import { rulesForProfile } from '../../src/policy/packs';
+import { rulesForProfile } from '../../src/catalogue';
 import { ObjectRule, Rule, SetRule } from '../../src/policy/rule';
 import { suppressionAnnotation } from '../../src/policy/suppressions';
 import { formatFindingLine, hardenApp, HardenedApp, HardenOptions, SynthGuard, SynthReport } from '../../src/synth';

@@ -1,4 +1,4 @@
-import { evaluate } from '../../../src/policy/engine';
+import { evaluate } from '../../../src/catalogue';
 import { API_RULES } from '../../../src/policy/rules/api';
 import { findRemoval, REMOVED_APIS } from '../../../src/policy/rules/api/removed';
 

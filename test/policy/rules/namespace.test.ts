@@ -1,6 +1,6 @@
 import { ApiObject, Testing } from 'cdk8s';
 import { LockedDownNamespace } from '../../../src/constructs';
-import { evaluate } from '../../../src/policy/engine';
+import { evaluate } from '../../../src/catalogue';
 import { Finding } from '../../../src/policy/rule';
 import { NAMESPACE_RULES } from '../../../src/policy/rules/namespace';
 import { NETWORK_RULES } from '../../../src/policy/rules/network';

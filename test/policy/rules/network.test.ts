@@ -1,4 +1,4 @@
-import { evaluate } from '../../../src/policy/engine';
+import { evaluate } from '../../../src/catalogue';
 import { Finding } from '../../../src/policy/rule';
 import { NETWORK_RULES } from '../../../src/policy/rules/network';
 import { isEverywhere, policyTypes, selectsAll } from '../../../src/policy/rules/network/network';

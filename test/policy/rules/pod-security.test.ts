@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { parseManifests } from '../../../src/input/parse';
-import { evaluate, isFailing, UNJUDGEABLE_POD_RULE_ID } from '../../../src/policy/engine';
-import { rulesForProfile } from '../../../src/policy/packs';
+import { evaluate, rulesForProfile } from '../../../src/catalogue';
+import { isFailing, UNJUDGEABLE_POD_RULE_ID } from '../../../src/policy/engine';
 import { Finding, Manifest, Rule } from '../../../src/policy/rule';
 import { POD_SECURITY_RULES } from '../../../src/policy/rules/pod-security';
 

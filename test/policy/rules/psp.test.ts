@@ -1,5 +1,5 @@
 import { PspControl, pspControlRule } from '../../../src/policy/rules/psp/controls';
-import { evaluate } from '../../../src/policy/engine';
+import { evaluate } from '../../../src/catalogue';
 
 const CONTROLS: PspControl[] = [
   { kind: 'host-namespaces', forbid: ['hostPID', 'hostIPC'] },

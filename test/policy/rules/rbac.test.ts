@@ -1,4 +1,4 @@
-import { evaluate } from '../../../src/policy/engine';
+import { evaluate } from '../../../src/catalogue';
 import { Finding, Rule } from '../../../src/policy/rule';
 import { RBAC_RULES } from '../../../src/policy/rules/rbac';
 import { resourceMatches } from '../../../src/policy/rules/rbac/rbac';

@@ -1,4 +1,4 @@
-import { evaluate } from '../../../src/policy/engine';
+import { evaluate } from '../../../src/catalogue';
 import { SERVICE_RULES } from '../../../src/policy/rules/service';
 
 function run(id: string, spec: unknown, extra: Record<string, unknown> = {}) {

@@ -1,5 +1,5 @@
-import { evaluate, isFailing } from '../../../src/policy/engine';
-import { rulesForProfile } from '../../../src/policy/packs';
+import { evaluate, rulesForProfile } from '../../../src/catalogue';
+import { isFailing } from '../../../src/policy/engine';
 import { Rule } from '../../../src/policy/rule';
 import { API_RULES } from '../../../src/policy/rules/api';
 import { SERVICE_RULES } from '../../../src/policy/rules/service';

@@ -1,4 +1,4 @@
-import { CONTAINER_KIND, DAEMON_KIND, isContainerInput } from '../../../container/model';
+import { CONTAINER_KIND, DAEMON_KIND, isContainerInput } from '../../container-model';
 import { isObject, JsonObject, show } from '../../json';
 import { ObjectRule, Target, Violation } from '../../rule';
 import { NOT_AN_API_OBJECT } from './admission';

@@ -1,4 +1,4 @@
-import { DockerfileSpec, DockerInstruction, DockerStage, DOCKERFILE_KIND, isContainerInput } from '../../../container/model';
+import { DockerfileSpec, DockerInstruction, DockerStage, DOCKERFILE_KIND, isContainerInput } from '../../container-model';
 import { isObject } from '../../json';
 import { Path } from '../../path';
 import { ObjectRule, Target, Violation } from '../../rule';

@@ -1,4 +1,4 @@
-import { DockerfileSpec, DOCKERFILE_KIND, isContainerInput } from '../../../container/model';
+import { DockerfileSpec, DOCKERFILE_KIND, isContainerInput } from '../../container-model';
 import { Path } from '../../path';
 import { ContainerView, PodView } from '../../pod-spec';
 import { Target } from '../../rule';

@@ -1,4 +1,4 @@
-import { DOCKERFILE_KIND, ScanReport } from '../../../container/model';
+import { DOCKERFILE_KIND, ScanReport } from '../../container-model';
 import { Path } from '../../path';
 import { RuleContext, SetRule, SetViolation, Target } from '../../rule';
 import { imageMatches, namedDockerfiles, podContainers } from './images';

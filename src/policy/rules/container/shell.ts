@@ -1,4 +1,4 @@
-import { DockerInstruction } from '../../../container/model';
+import { DockerInstruction } from '../../container-model';
 
 /** One simple shell command of a RUN instruction: its words, without leading `VAR=value` assignments and sudo. */
 export interface ShellCommand {

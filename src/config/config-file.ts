@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'fs';
 import { dirname, join, resolve } from 'path';
-import { CONFIG_FILE, HardenedConfig, parseConfig } from '../config/config';
-import { InputError } from './errors';
-import { decodeManifestBytes } from './parse';
+import { CONFIG_FILE, HardenedConfig, parseConfig } from './config';
+import { InputError } from '../input/errors';
+import { decodeManifestBytes } from '../input/parse';
 
 /** The configuration file that applies in `start`: `.cdk8s-hardened.yaml` there or in the nearest folder above. */
 export function findConfigFile(start: string): string | undefined {
