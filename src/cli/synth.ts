@@ -109,7 +109,7 @@ export async function runSynth(options: SynthOptions, io: SynthIo): Promise<numb
     // The tree is replaced as a whole: a report inside it would be deleted by this run or the next.
     io.stderr(`cdk8s-hardened synth: --report ${options.report} is inside the output folder ${out}, which synth replaces as a whole; `
       + `write the report outside it; ${unchanged}\n`);
-    return SYNTH_BAD_INPUT;
+    return EXIT_BAD_INPUT;
   }
 
   let work: string | undefined;
