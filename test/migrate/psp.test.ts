@@ -211,6 +211,11 @@ describe('migrate-psp: stricter controls of other PSPs', () => {
     ['psp-run-as-group', { securityContext: { runAsGroup: 3001 }, containers: [{ name: 'a', image: 'a:1' }] }, true],
     ['psp-host-ports', { containers: [{ name: 'a', image: 'a:1', ports: [{ containerPort: 80, hostPort: 8080 }] }] }, false],
     ['psp-host-ports', { containers: [{ name: 'a', image: 'a:1', ports: [{ containerPort: 80, hostPort: 80 }] }] }, true],
+    // A hostNetwork Pod: the API server sets an unset hostPort to the containerPort before admission.
+    ['psp-host-ports', { hostNetwork: true, containers: [{ name: 'a', image: 'a:1', ports: [{ containerPort: 80 }] }] }, true],
+    ['psp-host-ports', { hostNetwork: true, initContainers: [{ name: 'i', image: 'a:1', ports: [{ containerPort: 80, hostPort: 0 }] }], containers: [{ name: 'a', image: 'a:1' }] }, true],
+    ['psp-host-ports', { hostNetwork: true, containers: [{ name: 'a', image: 'a:1', ports: [{ containerPort: 8000 }] }] }, false],
+    ['psp-host-ports', { containers: [{ name: 'a', image: 'a:1', ports: [{ containerPort: 80 }] }] }, false],
     ['psp-host-namespaces', { hostNetwork: true, containers: [{ name: 'a', image: 'a:1' }] }, false],
     ['psp-host-namespaces', { hostPID: true, containers: [{ name: 'a', image: 'a:1' }] }, true],
     ['psp-volumes', { containers: [{ name: 'a', image: 'a:1' }], volumes: [{ name: 'c', configMap: { name: 'c' } }] }, false],
