@@ -169,7 +169,10 @@ function ownerDifferences(object: JsonObject, controller: JsonObject): string[] 
   if (!mine || !theirs) {
     return [`no pod template to compare with the ${str(controller.kind)}'s`];
   }
-  return podTemplateDifferences(mine, theirs, str(object.kind) === 'Pod');
+  const claims = str(controller.kind) === 'StatefulSet' && isObject(controller.spec) && Array.isArray(controller.spec.volumeClaimTemplates)
+    ? new Set(controller.spec.volumeClaimTemplates.map((t) => (isObject(t) && isObject(t.metadata) ? str(t.metadata.name) : '')))
+    : new Set<string>();
+  return podTemplateDifferences(mine, theirs, str(object.kind) === 'Pod', claims);
 }
 
 function differsNote(entry: OwnedObject, differences: readonly string[]): ReaderNote {

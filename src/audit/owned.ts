@@ -17,7 +17,8 @@ import { CONTAINER_LISTS } from '../policy/pod-spec';
  * are not a difference of what runs: resources (LimitRange defaults, the vertical pod autoscaler), command, args,
  * probes and the other container fields no security rule reads, nodeName, tolerations, priority, labels, and the
  * ServiceAccount token volume `kube-api-access-*` and its mounts that the ServiceAccount admission plugin adds
- * (the template's automountServiceAccountToken and serviceAccountName, which decide it, are compared). A Pod's
+ * (the template's automountServiceAccountToken and serviceAccountName, which decide it, are compared), and the
+ * persistentVolumeClaim volumes a StatefulSet gives its Pods for its volumeClaimTemplates (`claims`). A Pod's
  * serviceAccountName defaults to `default`, a hostNetwork Pod's hostPort to its containerPort (the server's
  * defaulting, which it does not do in a template): both sides are compared with those defaults applied.
  */
@@ -66,14 +67,19 @@ function normal(value: unknown): string {
   return canonical(value);
 }
 
-/** The names of the server's ServiceAccount token volumes in `owned` that the template does not have itself. */
-function tokenVolumes(owned: JsonObject, template: JsonObject): Set<string> {
+/**
+ * The names of the volumes in `owned` that the template does not have and the server or controller adds to every
+ * Pod: the ServiceAccount token volume, and the persistentVolumeClaim volume of each of a StatefulSet's `claims`.
+ */
+function addedVolumes(owned: JsonObject, template: JsonObject, claims: ReadonlySet<string>): Set<string> {
   const declared = new Set(arrayField(template, 'volumes').map((v) => stringField(v, 'name')));
   const names = new Set<string>();
   for (const v of arrayField(owned, 'volumes')) {
     const name = stringField(v, 'name') ?? '';
     const projected = arrayField(objectField(v, 'projected'), 'sources');
-    if (TOKEN_VOLUME.test(name) && !declared.has(name) && projected.some((s) => isObject(s) && isObject(s.serviceAccountToken))) {
+    const token = TOKEN_VOLUME.test(name) && projected.some((s) => isObject(s) && isObject(s.serviceAccountToken));
+    const claim = claims.has(name) && isObject(field(v, 'persistentVolumeClaim'));
+    if (!declared.has(name) && (token || claim)) {
       names.add(name);
     }
   }
@@ -109,10 +115,11 @@ function podFieldView(spec: JsonObject, f: string): string {
 /**
  * How the pod template of `owned` (a Pod's spec, a ReplicaSet's or Job's template) differs from its controller's,
  * in the compared fields (see above): one short phrase per difference, in a fixed order; empty when they agree.
- * `ownedIsPod`: the owned object is a Pod, which the server has defaulted as a Pod.
+ * `ownedIsPod`: the owned object is a Pod, which the server has defaulted as a Pod; `claims`: the names of the
+ * controller's volumeClaimTemplates (a StatefulSet's), whose volumes its controller adds to each Pod.
  */
-export function podTemplateDifferences(owned: PodTemplate, controller: PodTemplate, ownedIsPod: boolean): string[] {
-  const ignore = ownedIsPod ? tokenVolumes(owned.spec, controller.spec) : new Set<string>();
+export function podTemplateDifferences(owned: PodTemplate, controller: PodTemplate, ownedIsPod: boolean, claims: ReadonlySet<string> = new Set()): string[] {
+  const ignore = ownedIsPod ? addedVolumes(owned.spec, controller.spec, claims) : new Set<string>();
   const differences: string[] = [];
   for (const list of CONTAINER_LISTS) {
     const byName = (spec: JsonObject, isPod: boolean) => new Map(arrayField(spec, list).filter(isObject)

@@ -169,6 +169,23 @@ describe('owned objects that differ from their owner\'s pod template are judged 
     expect(differsNotes(judged([f.deployment, f.rs, f.pod]))[0]).toContain('containers "nginx" ports');
   });
 
+  test('a StatefulSet\'s Pod: the volumes of its volumeClaimTemplates, which the controller adds, are no difference', () => {
+    const containers = [{ name: 'db', image: 'postgres:16.1', volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql' }] }];
+    const sts = {
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'a', uid: 'uid-sts' },
+      spec: { selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers } }, volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: {} }] },
+    };
+    const pod = (volumes: unknown[]) => ({
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name: 'db-0', namespace: 'a', uid: 'uid-db-0', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'uid-sts', controller: true }] },
+      spec: { containers, hostname: 'db-0', volumes },
+    });
+    const claim = { name: 'data', persistentVolumeClaim: { claimName: 'data-db-0' } };
+    expect(names(judged([sts, pod([claim])]))).toEqual(['StatefulSet db']);
+    expect(differsNotes(judged([sts, pod([claim, { name: 'other', persistentVolumeClaim: { claimName: 'x' } }])]))[0]).toContain('volumes "other"');
+    expect(differsNotes(judged([sts, pod([{ name: 'data', hostPath: { path: '/' } }])]))[0]).toContain('volumes "data"');
+  });
+
   test('--include-owned judges every owned object; only those that differ get the finding', () => {
     const f = family();
     f.pod.spec.containers.push({ name: 'sidecar', image: 'x:1' });
