@@ -74,18 +74,26 @@ export interface AdmissionExemption {
 export const MAX_MATCH_CONDITIONS = 64;
 
 /**
- * The objects a workload's controller creates, as (kind, owner kind, how the owner's name derives from the
- * workload's): a Deployment owns ReplicaSets named `<name>-<pod-template-hash>` that own its Pods; a CronJob owns
- * Jobs named `<name>-<scheduled time>` that own its Pods; the others own their Pods directly.
+ * The objects a workload's controller creates, as (kind, its controller's kind and apiVersion, how the controller's
+ * name derives from the workload's). Each is matched by its controller reference (`ownerReferences[]` with
+ * `controller: true`, of that apiVersion and kind), never by a name prefix of its own:
+ * - a Deployment's ReplicaSets by a controller reference to the Deployment itself;
+ * - a Deployment's Pods, whose controller is a ReplicaSet (admission cannot look the ReplicaSet up), by a
+ *   controller reference to the ReplicaSet named exactly `<deployment>-<pod-template-hash label of the Pod>`, as
+ *   the Deployment controller names it: a Pod of an unrelated ReplicaSet `web-abc` (no such label, or another
+ *   hash) is not covered by an exemption of Deployment `web`;
+ * - a CronJob's Jobs by a controller reference to the CronJob; its Pods by one to a Job named
+ *   `<cronjob>-<scheduled time in minutes>` (a Job's Pods carry no label that ties them to the CronJob);
+ * - the other workloads' Pods by a controller reference to the workload.
  */
-const OWNED: Readonly<Record<string, ReadonlyArray<{ kind: string; owner: string; suffix?: string }>>> = {
-  Deployment: [{ kind: 'ReplicaSet', owner: 'Deployment' }, { kind: 'Pod', owner: 'ReplicaSet', suffix: '[a-z0-9]+' }],
-  CronJob: [{ kind: 'Job', owner: 'CronJob' }, { kind: 'Pod', owner: 'Job', suffix: '[0-9]+' }],
-  DaemonSet: [{ kind: 'Pod', owner: 'DaemonSet' }],
-  StatefulSet: [{ kind: 'Pod', owner: 'StatefulSet' }],
-  ReplicaSet: [{ kind: 'Pod', owner: 'ReplicaSet' }],
-  ReplicationController: [{ kind: 'Pod', owner: 'ReplicationController' }],
-  Job: [{ kind: 'Pod', owner: 'Job' }],
+const OWNED: Readonly<Record<string, ReadonlyArray<{ kind: string; owner: string; ownerApiVersion: string; via?: 'pod-template-hash' | 'schedule' }>>> = {
+  Deployment: [{ kind: 'ReplicaSet', owner: 'Deployment', ownerApiVersion: 'apps/v1' }, { kind: 'Pod', owner: 'ReplicaSet', ownerApiVersion: 'apps/v1', via: 'pod-template-hash' }],
+  CronJob: [{ kind: 'Job', owner: 'CronJob', ownerApiVersion: 'batch/v1' }, { kind: 'Pod', owner: 'Job', ownerApiVersion: 'batch/v1', via: 'schedule' }],
+  DaemonSet: [{ kind: 'Pod', owner: 'DaemonSet', ownerApiVersion: 'apps/v1' }],
+  StatefulSet: [{ kind: 'Pod', owner: 'StatefulSet', ownerApiVersion: 'apps/v1' }],
+  ReplicaSet: [{ kind: 'Pod', owner: 'ReplicaSet', ownerApiVersion: 'apps/v1' }],
+  ReplicationController: [{ kind: 'Pod', owner: 'ReplicationController', ownerApiVersion: 'v1' }],
+  Job: [{ kind: 'Pod', owner: 'Job', ownerApiVersion: 'batch/v1' }],
 };
 
 /** CEL that is true for the requests an exemption (with a kind or a name) covers. Names and kinds are validated DNS names and identifiers. */
@@ -96,11 +104,16 @@ export function exemptionExpression(e: AdmissionExemption): string {
     ...(e.kind !== undefined ? [`object.kind == '${e.kind}'`] : []),
     ...(e.name !== undefined ? [`${name} == '${e.name}'`] : []),
   ]);
-  const owned = (e.kind !== undefined ? OWNED[e.kind] ?? [] : []).map(({ kind, owner, suffix }) => {
-    const ownerName = e.name === undefined ? '' : suffix === undefined
-      ? ` && o.name == '${e.name}'`
-      : ` && o.name.matches('^${e.name.replace(/\./g, '[.]')}-${suffix}$')`;
-    return `(object.kind == '${kind}' && has(object.metadata.ownerReferences) && object.metadata.ownerReferences.exists(o, o.kind == '${owner}'${ownerName}))`;
+  const hash = "object.metadata.labels['pod-template-hash']";
+  const owned = (e.kind !== undefined ? OWNED[e.kind] ?? [] : []).map(({ kind, owner, ownerApiVersion, via }) => {
+    const labelled = via === 'pod-template-hash' ? ` && has(object.metadata.labels) && 'pod-template-hash' in object.metadata.labels && ${hash}.matches('^[a-z0-9]+$')` : '';
+    const ownerName = e.name === undefined ? '' : via === 'pod-template-hash'
+      ? ` && o.name == '${e.name}-' + ${hash}`
+      : via === 'schedule'
+        ? ` && o.name.matches('^${e.name.replace(/\./g, '[.]')}-[0-9]+$')`
+        : ` && o.name == '${e.name}'`;
+    return `(object.kind == '${kind}'${labelled} && has(object.metadata.ownerReferences) && object.metadata.ownerReferences.exists(o, `
+      + `has(o.controller) && o.controller && o.apiVersion == '${ownerApiVersion}' && o.kind == '${owner}'${ownerName}))`;
   });
   const covered = owned.length ? `(${[`(${self})`, ...owned].join(' || ')})` : `(${self})`;
   return e.namespace !== undefined ? `request.namespace == '${e.namespace}' && ${covered}` : covered;

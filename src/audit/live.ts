@@ -1,6 +1,7 @@
 import { JsonObject } from '../policy/json';
-import { Manifest } from '../policy/rule';
+import { Manifest, OWNER_DIFFERS_RULE_ID, ReaderNote } from '../policy/rule';
 import { AUDITED_KINDS } from './kinds';
+import { podTemplateDifferences, podTemplateOf } from './owned';
 
 /**
  * What the API server adds to every object it stores: bookkeeping, not configuration. The audit judges the
@@ -63,13 +64,15 @@ function templatesWithoutTimestamps(spec: JsonObject): JsonObject {
   return out;
 }
 
-/** One object left out of the audit because its controller is judged instead. */
+/** One object left out of the audit because its controller is judged instead (or judged itself because it differs). */
 export interface OwnedObject {
   readonly kind: string;
   readonly namespace?: string;
   readonly name: string;
   /** The controller, `Kind name`. */
   readonly owner: string;
+  /** How its pod template differs from the controller's (see podTemplateDifferences); absent when it does not. */
+  readonly differences?: readonly string[];
 }
 
 export interface LiveObjects {
@@ -77,6 +80,8 @@ export interface LiveObjects {
   readonly manifests: Manifest[];
   /** Objects whose controller (itself read by the audit) is judged in their stead. */
   readonly owned: OwnedObject[];
+  /** Owned objects judged themselves, because they differ from their controller's pod template. */
+  readonly differing: OwnedObject[];
 }
 
 function meta(object: JsonObject): JsonObject {
@@ -95,8 +100,11 @@ const KIND_ORDER = new Map(AUDITED_KINDS.map((k, i) => [k.kind, i]));
  * - with `namespace`, only that Namespace object is kept (rules over namespaces judge the ones audited);
  * - a Pod, ReplicaSet or Job whose controller (`ownerReferences[].controller: true`) is among the objects read is
  *   left out unless `includeOwned`: its pod template is the controller's, so judging both would report each
- *   problem two or three times (Deployment, ReplicaSet, every Pod). An object whose controller the audit does not
- *   read (a static pod's Node, an operator's custom resource) is judged itself;
+ *   problem two or three times (Deployment, ReplicaSet, every Pod). Unless it differs from the controller's pod
+ *   template in what the rules judge (podTemplateDifferences: an injected sidecar, an ephemeral container, an old
+ *   ReplicaSet): then it is judged itself, with an `audit-differs-from-owner` finding that says how it differs.
+ *   An object whose controller the audit does not read (a static pod's Node, an operator's custom resource) is
+ *   judged itself;
  * - every kept object loses `status` and the server's metadata (see declaredObject);
  * - objects are sorted by kind (AUDITED_KINDS order), namespace and name, so the report does not depend on the
  *   order the server listed them in.
@@ -114,44 +122,91 @@ export function liveObjects(read: readonly Manifest[], options: { namespace?: st
   }
   const manifests: Array<{ manifest: Manifest; key: [number, string, string] }> = [];
   const owned: OwnedObject[] = [];
+  const differing: OwnedObject[] = [];
   for (const m of objects) {
     const object = m.object as JsonObject;
     const metadata = meta(object);
     const controller = Array.isArray(metadata.ownerReferences)
       ? metadata.ownerReferences.find((ref): ref is JsonObject => isObject(ref) && ref.controller === true && uids.has(str(ref.uid)))
       : undefined;
-    if (controller && !options.includeOwned) {
-      owned.push({
+    const notes: ReaderNote[] = [...(m.notes ?? [])];
+    if (controller) {
+      const entry: OwnedObject = {
         kind: str(object.kind),
         ...(metadata.namespace !== undefined ? { namespace: str(metadata.namespace) } : {}),
         name: str(metadata.name),
         owner: `${str(controller.kind)} ${str(controller.name)}`,
-      });
-      continue;
+      };
+      const differences = ownerDifferences(object, uids.get(str(controller.uid))!);
+      if (differences.length === 0 && !options.includeOwned) {
+        owned.push(entry);
+        continue;
+      }
+      if (differences.length > 0) {
+        differing.push({ ...entry, differences });
+        notes.push(differsNote(entry, differences));
+      }
     }
     manifests.push({
-      manifest: { object: declaredObject(object), ...(options.origin ? { origin: options.origin } : {}), ...(m.notes?.length ? { notes: m.notes } : {}) },
+      manifest: { object: declaredObject(object), ...(options.origin ? { origin: options.origin } : {}), ...(notes.length ? { notes } : {}) },
       key: [KIND_ORDER.get(str(object.kind))!, str(metadata.namespace), str(metadata.name)],
     });
   }
   manifests.sort((a, b) => a.key[0] - b.key[0] || compare(a.key[1], b.key[1]) || compare(a.key[2], b.key[2]));
   owned.sort((a, b) => (KIND_ORDER.get(a.kind)! - KIND_ORDER.get(b.kind)!) || compare(a.namespace ?? '', b.namespace ?? '') || compare(a.name, b.name));
-  return { manifests: manifests.map((m) => m.manifest), owned };
+  differing.sort((a, b) => (KIND_ORDER.get(a.kind)! - KIND_ORDER.get(b.kind)!) || compare(a.namespace ?? '', b.namespace ?? '') || compare(a.name, b.name));
+  return { manifests: manifests.map((m) => m.manifest), owned, differing };
+}
+
+/**
+ * How an owned object's pod template differs from its controller's. A controller or owned object without a pod
+ * template to compare (a kind that has none, a malformed spec) counts as differing: it is judged itself (fail
+ * closed), and the rules report what they cannot read.
+ */
+function ownerDifferences(object: JsonObject, controller: JsonObject): string[] {
+  const mine = podTemplateOf(object);
+  const theirs = podTemplateOf(controller);
+  if (!mine || !theirs) {
+    return [`no pod template to compare with the ${str(controller.kind)}'s`];
+  }
+  const claims = str(controller.kind) === 'StatefulSet' && isObject(controller.spec) && Array.isArray(controller.spec.volumeClaimTemplates)
+    ? new Set(controller.spec.volumeClaimTemplates.map((t) => (isObject(t) && isObject(t.metadata) ? str(t.metadata.name) : '')))
+    : new Set<string>();
+  return podTemplateDifferences(mine, theirs, str(object.kind) === 'Pod', claims);
+}
+
+function differsNote(entry: OwnedObject, differences: readonly string[]): ReaderNote {
+  return {
+    ruleId: OWNER_DIFFERS_RULE_ID,
+    severity: 'info',
+    path: entry.kind === 'Pod' ? ['spec'] : ['spec', 'template'],
+    message: `${entry.kind} "${entry.name}" differs from the pod template of its owner ${entry.owner} (${differences.join('; ')}), so it is judged itself, not through its owner`,
+    remediation: 'Find what changed it (a mutating webhook that injects a sidecar, kubectl debug, a rollout still under way or an old ReplicaSet) and judge that change; the findings of this object are what runs.',
+  };
 }
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The notice for the objects left out: how many of each kind, and how to judge them too. */
-export function ownedNotice(owned: readonly OwnedObject[]): string | undefined {
-  if (owned.length === 0) {
-    return undefined;
-  }
+/** How many objects of each kind, e.g. `4 objects (1 ReplicaSet, 1 Job, 2 Pods)`. */
+function counted(objects: readonly OwnedObject[]): string {
   const counts = new Map<string, number>();
-  for (const o of owned) {
+  for (const o of objects) {
     counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   }
   const parts = [...counts].map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`);
-  return `${owned.length} object${owned.length === 1 ? '' : 's'} (${parts.join(', ')}) judged through the controller that owns them; --include-owned judges them too`;
+  return `${objects.length} object${objects.length === 1 ? '' : 's'} (${parts.join(', ')})`;
+}
+
+/**
+ * The notice for the objects left out (how many of each kind, and how to judge them too) and for the owned
+ * objects judged themselves because they differ from their owner's pod template.
+ */
+export function ownedNotice(owned: readonly OwnedObject[], differing: readonly OwnedObject[] = []): string | undefined {
+  const notices = [
+    ...(owned.length ? [`${counted(owned)} judged through the controller that owns them; --include-owned judges them too`] : []),
+    ...(differing.length ? [`${counted(differing)} judged themselves: they differ from the pod template of the controller that owns them (see their ${OWNER_DIFFERS_RULE_ID} findings)`] : []),
+  ];
+  return notices.length ? notices.join('; ') : undefined;
 }

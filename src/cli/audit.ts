@@ -111,7 +111,7 @@ export function runAudit(options: AuditOptions, io: CliIo): number {
     }
     const read = listItems(got.stdout);
     const live = liveObjects(read, { namespace: options.namespace, includeOwned: options.includeOwned, origin: { file: source } });
-    const notice = ownedNotice(live.owned);
+    const notice = ownedNotice(live.owned, live.differing);
     if (notice && !options.quiet) {
       io.stderr(`cdk8s-hardened: ${notice}\n`);
     }
@@ -148,7 +148,7 @@ export function addAuditCommand(program: Command, io: CliIo, profile: (descripti
     .option('--kubeconfig <file>', 'the kubeconfig file (default: kubectl\'s: $KUBECONFIG, ~/.kube/config or in-cluster)')
     .option('-n, --namespace <name>', 'read only this namespace (and the cluster-scoped RBAC); default: every namespace')
     .option('--request-timeout <duration>', 'kubectl\'s --request-timeout for the read, e.g. 60s', '60s')
-    .option('--include-owned', 'also judge Pods, ReplicaSets and Jobs whose controller is judged (by default they are left out, with a notice)')
+    .option('--include-owned', 'also judge Pods, ReplicaSets and Jobs whose controller is judged (by default they are left out, with a notice, unless they differ from its pod template)')
     .addOption(profile('rule pack (default: the configuration\'s, else hardened)'))
     .addOption(new Option('--format <format>', 'report format').choices(CHECK_FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to this file (atomically) instead of stdout')

@@ -163,10 +163,12 @@ interface Analysis {
   /** Controls, each with the least strict level that already enforces it (undefined: no level does). */
   controls: Array<{ field: string; enforcedBy?: PssLevel; carry: PspControl | string }>;
   notCarried: NotCarried[];
+  /** What is lost only when the level is privileged (a stricter level refuses it, and says so). */
+  notCarriedAtPrivileged: NotCarried[];
 }
 
 function analyse(reader: SpecReader, annotations: JsonObject | undefined, name: string): Analysis {
-  const a: Analysis = { fields: [], controls: [], notCarried: [] };
+  const a: Analysis = { fields: [], controls: [], notCarried: [], notCarriedAtPrivileged: [] };
   const verdict = (f: string, level: PssLevel, reason: string) => a.fields.push({ field: f, level, reason });
   const control = (f: string, carry: PspControl | string, enforcedBy?: PssLevel) => a.controls.push({ field: f, carry, enforcedBy });
   const lost = (f: string, reason: string, weakens: boolean) => a.notCarried.push({ field: f, reason, weakens });
@@ -346,6 +348,14 @@ function analyse(reader: SpecReader, annotations: JsonObject | undefined, name: 
   verdict('allowedUnsafeSysctls', unsafe.length ? 'privileged' : 'restricted', unsafe.length ? `unsafe sysctls ${unsafe.join(', ')} are allowed` : 'none allowed');
   if (unsafe.length === 0) {
     control('allowedUnsafeSysctls', 'pss-baseline-sysctls', 'baseline');
+  } else if (!unsafe.includes('*')) {
+    // The page: baseline and restricted want allowedUnsafeSysctls empty, so a list maps to privileged, which
+    // admits every sysctl. The PSP admitted only the safe ones and these: the others are no longer refused.
+    a.notCarriedAtPrivileged.push({
+      field: 'allowedUnsafeSysctls',
+      reason: `the PSP allowed the unsafe sysctls ${unsafe.join(', ')} besides the safe ones and refused every other; Pod Security privileged (where a non-empty allowedUnsafeSysctls maps) allows any sysctl and no rule of ours limits sysctls by name, so pods may now set any unsafe sysctl (the kubelet still refuses those its --allowed-unsafe-sysctls does not list)`,
+      weakens: true,
+    });
   }
   const forbidden = reader.strings('forbiddenSysctls');
   if (forbidden.length > 0) {
@@ -381,8 +391,13 @@ function analyse(reader: SpecReader, annotations: JsonObject | undefined, name: 
     [APPARMOR_ANNOTATION, APPARMOR_DEFAULT_ANNOTATION, 'AppArmor', 'pss-baseline-apparmor', undefined],
   ] as const) {
     const value = stringField(annotations, annotation);
-    if (value === undefined) {
-      verdict(annotation, 'baseline', `absent: pods could not set ${what === 'AppArmor' ? 'an' : 'a'} ${what} profile, so they ran with the node's default, which restricted does not accept`);
+    if (value === undefined && what === 'AppArmor') {
+      // PodSecurityPolicy's AppArmor strategy without allowedProfileNames is unrestricted ("allow all"): a pod
+      // could set any profile, unconfined included, which baseline forbids. (Its seccomp strategy is the
+      // opposite: without the annotation no profile may be set.)
+      verdict(annotation, 'privileged', 'absent: PodSecurityPolicy did not restrict AppArmor, so pods could set any profile, unconfined included, which baseline forbids');
+    } else if (value === undefined) {
+      verdict(annotation, 'baseline', `absent: pods could not set a ${what} profile, so they ran with the node's default, which restricted does not accept`);
       control(annotation, baselineRule, 'baseline');
     } else {
       const names = value.split(',').map((n) => n.trim());
@@ -435,7 +450,7 @@ export function migratePsp(manifest: Manifest, options: MigrateOptions = {}): Ps
   const analysis = analyse(reader, objectField(metadata, 'annotations'), name);
   const mappedLevel = analysis.fields.reduce<PssLevel>((level, f) => looser(level, f.level), 'restricted');
   const level = options.level !== undefined && stricter(options.level, mappedLevel) ? options.level : mappedLevel;
-  const notCarried = [...analysis.notCarried];
+  const notCarried = [...analysis.notCarried, ...(level === 'privileged' ? analysis.notCarriedAtPrivileged : [])];
   if (level !== mappedLevel) {
     for (const f of analysis.fields.filter((v) => stricter(level, v.level))) {
       notCarried.push({ field: f.field, reason: `${level} is stricter than the PSP here (${f.reason}): pods the PSP admitted are now refused`, weakens: false });

@@ -53,6 +53,9 @@ export const READING_DIFFERS_RULE_ID = 'input-reading-differs';
 /** The reader whose reading an `alternate` is. */
 export const KUSTOMIZE_READER = 'kustomize';
 
+/** Engine finding of `audit`: an owned object (Pod, ReplicaSet, Job) differs from its controller's pod template, so it is judged itself. */
+export const OWNER_DIFFERS_RULE_ID = 'audit-differs-from-owner';
+
 /** An object to judge: plain Kubernetes JSON plus where it came from. */
 export interface Manifest {
   readonly object: unknown;

@@ -1,5 +1,5 @@
 import { INVALID_OBJECT_RULE_ID, UNJUDGEABLE_POD_REMEDIATION, UNJUDGEABLE_POD_RULE_ID } from '../policy/engine';
-import { LIST_CARRIER_RULE_ID, PROFILES, READING_DIFFERS_RULE_ID, RuleMeta } from '../policy/rule';
+import { LIST_CARRIER_RULE_ID, OWNER_DIFFERS_RULE_ID, PROFILES, READING_DIFFERS_RULE_ID, RuleMeta } from '../policy/rule';
 import { DEFAULT_EXPIRY_WARNING_DAYS, MIN_REASON_LENGTH, SUPPRESSION_ANNOTATION_PREFIX, SUPPRESSION_EXPIRING_RULE_ID, SUPPRESSION_RULE_ID } from '../policy/suppressions';
 import { KUBERNETES_VERSION } from '../version';
 
@@ -84,6 +84,21 @@ export const ENGINE_RULES: readonly RuleInfo[] = [
       + 'the file; both readings are judged.',
     remediation: 'Quote the value ("yes", "0o17") or write it as the type it is meant to be (true, 15), and spell out the keys a merge key (<<) would set.',
     docsUrl: 'https://kubernetes.io/docs/concepts/overview/working-with-objects/object-management/',
+  },
+  {
+    id: OWNER_DIFFERS_RULE_ID,
+    title: 'An owned object runs its owner\'s pod template',
+    severity: 'info',
+    profiles: [],
+    description: 'Reported by audit for a Pod, ReplicaSet or Job whose controller it also reads, when the object\'s pod template '
+      + 'differs from the controller\'s in what the rules judge: containers, init and ephemeral containers (added, removed, '
+      + 'their image, securityContext, ports, mounts, env), host namespaces, the pod securityContext, the ServiceAccount, '
+      + 'volumes, AppArmor annotations. A sidecar a mutating webhook injected, a kubectl debug container or an old '
+      + 'ReplicaSet of a Deployment runs what the controller does not say, so the object is judged itself (otherwise owned '
+      + 'objects are judged through their controller, once). Resources, commands, probes and what the API server adds to '
+      + 'every Pod (tolerations, the ServiceAccount token volume) are not compared.',
+    remediation: 'Find what changed the object (a mutating webhook, kubectl debug, a rollout still under way, an old ReplicaSet) and fix the findings of the object itself.',
+    docsUrl: 'https://kubernetes.io/docs/concepts/overview/working-with-objects/owners-dependents/',
   },
 ];
 

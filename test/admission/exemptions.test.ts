@@ -9,11 +9,14 @@ afterEach(() => tmp.cleanup());
 
 const RULE = 'pss-baseline-host-namespaces';
 
-function hostPod(name: string, namespace: string, owner?: { kind: string; name: string }): Record<string, unknown> {
+function hostPod(name: string, namespace: string, owner?: { kind: string; name: string; apiVersion?: string; controller?: boolean }, labels?: Record<string, string>): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace, ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: 'u', controller: true }] } : {}) },
+    metadata: {
+      name, namespace, ...(labels ? { labels } : {}),
+      ...(owner ? { ownerReferences: [{ apiVersion: owner.apiVersion ?? 'apps/v1', kind: owner.kind, name: owner.name, uid: 'u', ...(owner.controller === false ? {} : { controller: true }) }] } : {}),
+    },
     spec: { hostNetwork: true, containers: [{ name: 'c', image: 'c:1' }] },
   };
 }
@@ -61,10 +64,26 @@ describe('admission: exemptions of the configuration, so the cluster and CI agre
     expect(outcome(objects, hostPod('y', 'monitoring', { kind: 'DaemonSet', name: 'other' }))).toBe('denied');
   });
 
-  test('a Deployment exemption covers its ReplicaSets and their Pods by name, not another Deployment\'s', () => {
+  test('a Deployment exemption covers its ReplicaSets (by owner reference) and their Pods (owner `<name>-<pod-template-hash>`), nothing else', () => {
     const objects = generateAdmissionPolicies({ profile: 'pss-baseline', exemptions: [{ rule: RULE, namespace: 'shop', kind: 'Deployment', name: 'web' }] });
-    expect(outcome(objects, hostPod('web-5d8f7c9b4-abcde', 'shop', { kind: 'ReplicaSet', name: 'web-5d8f7c9b4' }))).toBe('skipped');
-    expect(outcome(objects, hostPod('web-api-5d8f7c9b4-abcde', 'shop', { kind: 'ReplicaSet', name: 'web-api-5d8f7c9b4' }))).toBe('denied');
+    const hash = { 'app': 'web', 'pod-template-hash': '5d8f7c9b4' };
+    expect(outcome(objects, hostPod('web-5d8f7c9b4-abcde', 'shop', { kind: 'ReplicaSet', name: 'web-5d8f7c9b4' }, hash))).toBe('skipped');
+    expect(outcome(objects, hostPod('web-api-5d8f7c9b4-abcde', 'shop', { kind: 'ReplicaSet', name: 'web-api-5d8f7c9b4' }, hash))).toBe('denied');
+    // An unrelated ReplicaSet `web-abc` (not the Deployment's: its Pods carry no pod-template-hash, or another one).
+    expect(outcome(objects, hostPod('web-abc-x1', 'shop', { kind: 'ReplicaSet', name: 'web-abc' }))).toBe('denied');
+    expect(outcome(objects, hostPod('web-abc-x1', 'shop', { kind: 'ReplicaSet', name: 'web-abc' }, hash))).toBe('denied');
+    // Only a controller reference of apps/v1 counts.
+    expect(outcome(objects, hostPod('web-5d8f7c9b4-abcde', 'shop', { kind: 'ReplicaSet', name: 'web-5d8f7c9b4', controller: false }, hash))).toBe('denied');
+    expect(outcome(objects, hostPod('web-5d8f7c9b4-abcde', 'shop', { kind: 'ReplicaSet', name: 'web-5d8f7c9b4', apiVersion: 'example.com/v1' }, hash))).toBe('denied');
+    // The ReplicaSets: by their controller reference to the Deployment, whatever their name.
+    const rs = (name: string, owner?: string) => ({
+      apiVersion: 'apps/v1', kind: 'ReplicaSet',
+      metadata: { name, namespace: 'shop', ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: owner, uid: 'u', controller: true }] } : {}) },
+      spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'c:1' }] } } },
+    });
+    expect(outcome(objects, rs('web-5d8f7c9b4', 'web'))).toBe('skipped');
+    expect(outcome(objects, rs('web-abc'))).toBe('denied');
+    expect(outcome(objects, rs('web-abc', 'web-abc'))).toBe('denied');
   });
 
   test('a Pod exemption is the object alone (Pods own nothing)', () => {

@@ -46,7 +46,7 @@ function fakeKubectl(options: { output?: string; status?: number; stderr?: strin
 }
 
 interface JsonReport {
-  findings: Array<{ ruleId: string; severity: string; path: string; object: { kind: string; namespace?: string; name: string }; file?: string }>;
+  findings: Array<{ ruleId: string; severity: string; path: string; message: string; object: { kind: string; namespace?: string; name: string }; file?: string }>;
   summary: { objects: number; errors: number; passed: boolean };
 }
 
@@ -103,6 +103,22 @@ describe('cdk8s-hardened audit (fake kubectl replaying a real API server)', () =
       expect(audited.has(owned)).toBe(false);
     }
     expect(live.stderr).toBe('cdk8s-hardened: 4 objects (1 ReplicaSet, 1 Job, 2 Pods) judged through the controller that owns them; --include-owned judges them too\n');
+  });
+
+  test('an owned Pod that differs from its ReplicaSet\'s template (an injected sidecar) is judged itself, and says so', async () => {
+    const list = JSON.parse(readFileSync(RECORDED, 'utf8')) as { items: Array<{ kind: string; metadata: { name: string }; spec: { containers: unknown[] } }> };
+    const pod = list.items.find((o) => o.kind === 'Pod' && o.metadata.name === 'web-5d8f9c-x7k2p')!;
+    pod.spec.containers.push({ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.20.0', securityContext: { privileged: true } });
+    const r = await cli(['audit', '--format', 'json'], { env: fakeKubectl({ output: JSON.stringify(list) }).env, now: NOW });
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    const onPod = report.findings.filter((f) => key(f.object) === 'Pod audit-shop/web-5d8f9c-x7k2p');
+    expect(onPod.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['audit-differs-from-owner', 'pss-baseline-privileged']));
+    expect(onPod.find((f) => f.ruleId === 'audit-differs-from-owner')!.message)
+      .toBe('Pod "web-5d8f9c-x7k2p" differs from the pod template of its owner ReplicaSet web-5d8f9c (containers "istio-proxy" added), so it is judged itself, not through its owner');
+    expect(report.findings.some((f) => key(f.object) === 'ReplicaSet audit-shop/web-5d8f9c')).toBe(false);
+    expect(r.stderr).toBe('cdk8s-hardened: 3 objects (1 ReplicaSet, 1 Job, 1 Pod) judged through the controller that owns them; --include-owned judges them too; '
+      + '1 object (1 Pod) judged themselves: they differ from the pod template of the controller that owns them (see their audit-differs-from-owner findings)\n');
   });
 
   test('what the server adds (status, managedFields, uid, resourceVersion, ownerReferences, defaults) is no finding', async () => {

@@ -27,7 +27,7 @@ describe('LockedDownNamespace takes a PodSecurityPolicy migration', () => {
       'cdk8s-hardened.io/psp': 'restricted',
     });
     expect(namespace.metadata.annotations['suppress.cdk8s-hardened.io/namespace-psa-labels'])
-      .toBe('migrated from PodSecurityPolicy restricted, which maps to Pod Security privileged; its stricter controls are enforced by 14 ValidatingAdmissionPolicies');
+      .toBe('migrated from PodSecurityPolicy restricted, which maps to Pod Security privileged; its stricter controls are enforced by 13 ValidatingAdmissionPolicies');
     expect(ns.migratedPolicies.map((p) => json(p))).toEqual(migration.policies);
     const failing = findings(app).filter((f) => !f.suppressed && f.severity === 'error');
     expect(failing).toEqual([]);

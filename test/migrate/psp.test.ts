@@ -72,9 +72,10 @@ describe('migrate-psp: the guide\'s restricted PSP (the reference case)', () => 
       'allowPrivilegeEscalation': 'restricted',
       'allowedUnsafeSysctls': 'restricted',
       'allowedProcMountTypes': 'restricted',
-      // No allowedProfileNames annotations: pods could set no profile, which restricted refuses.
+      // No seccomp allowedProfileNames: pods could set no seccomp profile, which restricted refuses.
       'seccomp.security.alpha.kubernetes.io/allowedProfileNames': 'baseline',
-      'apparmor.security.beta.kubernetes.io/allowedProfileNames': 'baseline',
+      // No AppArmor allowedProfileNames: PSP's AppArmor strategy was unrestricted (unconfined too), beyond baseline.
+      'apparmor.security.beta.kubernetes.io/allowedProfileNames': 'privileged',
     });
     expect(m.mappedLevel).toBe('privileged');
     expect(m.level).toBe('privileged');
@@ -107,7 +108,6 @@ describe('migrate-psp: the guide\'s restricted PSP (the reference case)', () => 
       'allowedUnsafeSysctls=pss-baseline-sysctls',
       'allowedProcMountTypes=pss-baseline-proc-mount',
       'seccomp.security.alpha.kubernetes.io/allowedProfileNames=pss-baseline-seccomp',
-      'apparmor.security.beta.kubernetes.io/allowedProfileNames=pss-baseline-apparmor',
     ]);
     expect(m.notCarried.map((n) => n.field)).toEqual([
       'requiredDropCapabilities', 'runAsUser', 'supplementalGroups', 'fsGroup', 'allowPrivilegeEscalation', 'authorization',
@@ -211,6 +211,11 @@ describe('migrate-psp: stricter controls of other PSPs', () => {
     ['psp-run-as-group', { securityContext: { runAsGroup: 3001 }, containers: [{ name: 'a', image: 'a:1' }] }, true],
     ['psp-host-ports', { containers: [{ name: 'a', image: 'a:1', ports: [{ containerPort: 80, hostPort: 8080 }] }] }, false],
     ['psp-host-ports', { containers: [{ name: 'a', image: 'a:1', ports: [{ containerPort: 80, hostPort: 80 }] }] }, true],
+    // A hostNetwork Pod: the API server sets an unset hostPort to the containerPort before admission.
+    ['psp-host-ports', { hostNetwork: true, containers: [{ name: 'a', image: 'a:1', ports: [{ containerPort: 80 }] }] }, true],
+    ['psp-host-ports', { hostNetwork: true, initContainers: [{ name: 'i', image: 'a:1', ports: [{ containerPort: 80, hostPort: 0 }] }], containers: [{ name: 'a', image: 'a:1' }] }, true],
+    ['psp-host-ports', { hostNetwork: true, containers: [{ name: 'a', image: 'a:1', ports: [{ containerPort: 8000 }] }] }, false],
+    ['psp-host-ports', { containers: [{ name: 'a', image: 'a:1', ports: [{ containerPort: 80 }] }] }, false],
     ['psp-host-namespaces', { hostNetwork: true, containers: [{ name: 'a', image: 'a:1' }] }, false],
     ['psp-host-namespaces', { hostPID: true, containers: [{ name: 'a', image: 'a:1' }] }, true],
     ['psp-volumes', { containers: [{ name: 'a', image: 'a:1' }], volumes: [{ name: 'c', configMap: { name: 'c' } }] }, false],
@@ -248,6 +253,42 @@ describe('migrate-psp: stricter controls of other PSPs', () => {
     ]);
   });
 
+  test('allowedUnsafeSysctls: a list maps to privileged, which admits every sysctl, so it is reported as weakening', () => {
+    const listed = migrate(psp({ allowedUnsafeSysctls: ['kernel.msg*', 'net.core.somaxconn'], volumes: ['*'] }));
+    expect(listed.fields.find((f) => f.field === 'allowedUnsafeSysctls')!.level).toBe('privileged');
+    expect(listed.level).toBe('privileged');
+    expect(listed.carried.map((c) => c.ruleId)).not.toContain('pss-baseline-sysctls');
+    expect(listed.notCarried.find((n) => n.field === 'allowedUnsafeSysctls')).toEqual({
+      field: 'allowedUnsafeSysctls', reason: expect.stringMatching(/unsafe sysctls kernel\.msg\*, net\.core\.somaxconn .*allows any sysctl/), weakens: true,
+    });
+    // "*": the PSP allowed every sysctl, as privileged does: nothing is lost.
+    const any = migrate(psp({ allowedUnsafeSysctls: ['*'], volumes: ['*'] }));
+    expect(any.notCarried.map((n) => n.field)).not.toContain('allowedUnsafeSysctls');
+    // A stricter level refuses the listed sysctls instead, and says so; nothing weakens.
+    const strict = migrate(psp({ allowedUnsafeSysctls: ['kernel.msg*'], seLinux: { rule: 'MustRunAs' } }, {
+      'seccomp.security.alpha.kubernetes.io/allowedProfileNames': 'runtime/default,',
+      'apparmor.security.beta.kubernetes.io/allowedProfileNames': 'runtime/default,',
+    }), 'baseline');
+    expect(strict.notCarried.filter((n) => n.field === 'allowedUnsafeSysctls').map((n) => n.weakens)).toEqual([false]);
+    expect(strict.notCarried.find((n) => n.field === 'allowedUnsafeSysctls')!.reason).toMatch(/baseline is stricter than the PSP/);
+  });
+
+  test('AppArmor: without allowedProfileNames PSP allowed any profile (privileged); seccomp without it allowed none', () => {
+    const base = { seLinux: { rule: 'MustRunAs' } };
+    const seccomp = { 'seccomp.security.alpha.kubernetes.io/allowedProfileNames': 'runtime/default,' };
+    const absent = migrate(psp(base, seccomp));
+    expect(absent.fields.find((f) => f.field === 'apparmor.security.beta.kubernetes.io/allowedProfileNames')).toEqual({
+      field: 'apparmor.security.beta.kubernetes.io/allowedProfileNames', level: 'privileged', reason: expect.stringMatching(/any profile, unconfined included/),
+    });
+    expect(absent.level).toBe('privileged');
+    expect(absent.carried.map((c) => c.ruleId)).not.toContain('pss-baseline-apparmor');
+    const limited = migrate(psp(base, { ...seccomp, 'apparmor.security.beta.kubernetes.io/allowedProfileNames': 'runtime/default,' }));
+    expect(limited.level).toBe('baseline');
+    const noSeccomp = migrate(psp(base, { 'apparmor.security.beta.kubernetes.io/allowedProfileNames': 'runtime/default,' }));
+    expect(noSeccomp.fields.find((f) => f.field === 'seccomp.security.alpha.kubernetes.io/allowedProfileNames')!.level).toBe('baseline');
+    expect(noSeccomp.level).toBe('baseline');
+  });
+
   test('a PSP that maps to restricted needs no PSS policy', () => {
     const r = migrate(psp({
       requiredDropCapabilities: ['ALL'], allowedCapabilities: ['NET_BIND_SERVICE'], allowPrivilegeEscalation: false,
@@ -271,7 +312,7 @@ describe('migrate-psp command', () => {
     expect(a.stdout).toBe(b.stdout);
     expect(a.stdout).toMatch(/^# PodSecurityPolicy "restricted" \(.*guide-restricted-psp.yaml:2\)/);
     expect(a.stdout).toContain('#   pod-security.kubernetes.io/enforce: privileged');
-    expect(parseManifests(a.stdout, 'out.yaml')).toHaveLength(28);
+    expect(parseManifests(a.stdout, 'out.yaml')).toHaveLength(26);
   });
 
   test('the output is schema-valid for check, and several PSPs are one stream; a PSP given twice is refused', async () => {
@@ -306,7 +347,7 @@ describe('migrate-psp command', () => {
     const r = await cli(['migrate-psp', '--format', 'json', '-'], { stdin: readFileSync(GUIDE) });
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(json.summary).toEqual({ podSecurityPolicies: 1, policies: 14, weakening: 0, passed: true });
+    expect(json.summary).toEqual({ podSecurityPolicies: 1, policies: 13, weakening: 0, passed: true });
     expect(json.migrations[0].file).toBe('<stdin>');
     expect(json.migrations[0].fields.find((f: any) => f.field === 'seLinux')).toEqual({
       field: 'seLinux', level: 'privileged', reason: expect.stringMatching(/RunAsAny/), type: 'mutating-validating',

@@ -2,6 +2,7 @@ import { allOf, and, everyContainer, everyPod, isWindows, not, or, present, sele
 import { isSet, podRule } from '../../define';
 import { arrayField, field, show, stringField } from '../../json';
 import { CelEntry, ObjectRule, Violation } from '../../rule';
+import { everyStoredHostPort, storedHostPort } from '../pod-security/host-ports';
 import { ALLOWED_VOLUME_SOURCES, FORBIDDEN_VOLUME_SOURCES } from '../pod-security/volume-types';
 
 /**
@@ -134,14 +135,18 @@ function controlRule(psp: string, control: PspControl): PspControlRule {
         rule: podRule(meta(psp, control.kind, `hostPorts must lie in ${showRanges(ranges)}`,
           'A host port binds the node\'s network interface.',
           `Set ports[*].hostPort within ${showRanges(ranges)} or remove it.`),
-        (pod) => pod.containers.flatMap((c) => arrayField(c.container, 'ports').flatMap((p, i) => {
-          const hp = field(p, 'hostPort');
+        // The hostPort the API server stores: a hostNetwork Pod's unset one is its containerPort (storedHostPort).
+        (pod, target) => pod.containers.flatMap((c) => arrayField(c.container, 'ports').flatMap((p, i) => {
+          const stored = storedHostPort(p, c, pod, target);
+          const hp = stored.value;
           return isSet(hp) && hp !== 0 && !inRanges(hp, ranges)
-            ? [{ path: [...c.path, 'ports', i, 'hostPort'], message: `container "${c.name}" uses hostPort ${show(hp)}, outside ${by}'s ${showRanges(ranges)}` }]
+            ? [{
+              path: [...c.path, 'ports', i, 'hostPort'],
+              message: `container "${c.name}" uses hostPort ${show(hp)}${stored.defaulted ? ' (hostNetwork: the API server sets an unset hostPort of a Pod to its containerPort)' : ''}, outside ${by}'s ${showRanges(ranges)}`,
+            }]
             : [];
         }))),
-        admission: { target: 'pods', expression: everyPod((pod) => everyContainer(`${pod}.spec`, (c) => allOf(c, ['ports'], 'port',
-          (port) => unsetOr(port, ['hostPort'], (hp) => or(`${hp} == 0`, celInRanges(hp, ranges)))))) },
+        admission: { target: 'pods', expression: everyStoredHostPort((hp) => or(`${hp} == 0`, celInRanges(hp, ranges))) },
       };
     }
     case 'allowed-capabilities': {
