@@ -2,8 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { AUDITED_KINDS } from '../../src/audit/kinds';
 import { declaredObject, liveObjects, ownedNotice } from '../../src/audit/live';
-import { evaluate } from '../../src/policy/engine';
-import { rulesForProfile } from '../../src/policy/packs';
+import { evaluate, rulesForProfile } from '../../src/catalogue';
 
 const pod = (name: string, extra: Record<string, unknown> = {}) => ({
   apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'a', uid: `uid-${name}`, ...extra }, spec: { containers: [{ name: 'c', image: 'x:1' }] },
