@@ -1,7 +1,8 @@
 import { isObject, JsonObject } from '../policy/json';
 import { Path } from '../policy/path';
 import { KUSTOMIZE_READER, LIST_CARRIER_RULE_ID, Manifest, ReaderNote, READING_DIFFERS_RULE_ID } from '../policy/rule';
-import type { Event } from 'js-yaml';
+import type { AliasEvent, DocumentEvent, Event, MappingEvent, ScalarEvent, SequenceEvent } from 'js-yaml';
+import { EVENT_ALIAS, EVENT_DOCUMENT, EVENT_MAPPING, EVENT_POP, EVENT_SCALAR, EVENT_SEQUENCE } from './events';
 import { KustomizeReading, readKustomize } from './kyaml';
 import { metadataProblem } from './meta';
 import { InputError, NotKubernetesError } from './errors';
@@ -615,20 +616,40 @@ function batched(batch: readonly Chunk[]): { text: string; starts: number[]; eve
     let firstOffset = -1;
     let lastOffset = -1;
     do {
+      // One test of the type per event (not `in` tests, which see every event type at one place).
       const event = all[i++];
-      if (event.type === 1 || event.type === 2 || event.type === 3) {
-        depth++;
-      } else if (event.type === 6) {
-        depth--;
+      let offset = -1;
+      let end = -1;
+      switch (event.type) {
+        case EVENT_SCALAR: {
+          const scalar = event as ScalarEvent;
+          offset = scalar.valueStart >= 0 ? scalar.valueStart : scalar.anchorStart;
+          end = scalar.valueEnd - 1;
+          break;
+        }
+        case EVENT_SEQUENCE:
+        case EVENT_MAPPING:
+          depth++;
+          offset = (event as SequenceEvent | MappingEvent).start;
+          end = offset;
+          break;
+        case EVENT_ALIAS:
+          offset = (event as AliasEvent).anchorStart;
+          end = offset;
+          break;
+        case EVENT_DOCUMENT:
+          depth++;
+          if ((event as DocumentEvent).directives.length) {
+            return undefined;
+          }
+          break;
+        case EVENT_POP:
+          depth--;
+          break;
       }
-      if (event.type === 1 && event.directives.length) {
-        return undefined;
-      }
-      const offset = 'valueStart' in event && event.valueStart >= 0 ? event.valueStart : 'start' in event ? event.start
-        : 'anchorStart' in event ? event.anchorStart : -1;
       if (offset >= 0) {
         firstOffset = firstOffset < 0 ? offset : firstOffset;
-        lastOffset = Math.max(lastOffset, 'valueEnd' in event ? event.valueEnd - 1 : offset);
+        lastOffset = Math.max(lastOffset, end);
       }
     } while (depth > 0 && i < all.length);
     if (firstOffset < 0) {
