@@ -55,7 +55,9 @@ const SCENARIOS = {
     const times = [];
     for (let i = 0; i < reps; i++) {
       const out = mkdtempSync(path.join(os.tmpdir(), 'cdk8s-hardened-bench-out-'));
-      process.env.BENCH_N = String(n);
+      const [count, kind] = String(n).split(':');
+      process.env.BENCH_N = count;
+      process.env.BENCH_PLAIN = kind === 'plain' ? '1' : '0';
       const start = now();
       const code = await runSynth({ entry: path.join(__dirname, 'scale-main.js'), out: path.join(out, 'dist') }, io);
       times.push(now() - start);
@@ -71,7 +73,9 @@ const SCENARIOS = {
     return timeRepeated(reps, () => {
       const out = mkdtempSync(path.join(os.tmpdir(), 'cdk8s-hardened-bench-out-'));
       try {
-        execFileSync(process.execPath, [path.join(__dirname, 'scale-main.js')], { env: { ...process.env, BENCH_N: String(n), CDK8S_OUTDIR: out } });
+        const [count, kind] = String(n).split(':');
+        execFileSync(process.execPath, [path.join(__dirname, 'scale-main.js')],
+          { env: { ...process.env, BENCH_N: count, BENCH_PLAIN: kind === 'plain' ? '1' : '0', CDK8S_OUTDIR: out } });
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
@@ -243,11 +247,18 @@ function main() {
       + (sizes.length > 2 ? `; ${marginal.toFixed(2)} from N=${prev} to N=${largest} (plain cdk8s ${scalingExponent(plainPoints.slice(-2)).toFixed(2)})` : ''));
 
     // The CLI on the same app: run it, read back and judge its output, write the GitOps tree.
+    // A HardenedApp (as the synth figures above) and a plain cdk8s App: the app alone is cdk8s synth of the same app.
     const cliN = quick ? 100 : 1000;
-    const { subject: cli, floor: app, ratio: cliRatio } = paired('synth-cli', 'synth-app', cliN, 1);
-    peak = Math.max(peak, cli.peakRssMb);
-    say(`synth  CLI (cdk8s-hardened synth, N=${cliN}): ${cli.ms.toFixed(0)} ms vs the app alone writing its YAML ${app.ms.toFixed(0)} ms = `
-      + `${cliRatio.toFixed(2)}x; CLI peak RSS ${cli.peakRssMb.toFixed(0)} MB (the app runs in its own process)`);
+    const cliRuns = {};
+    for (const [label, arg] of [['hardened', `${cliN}`], ['plain', `${cliN}:plain`], ...(quick ? [] : [['hardened', '5000']])]) {
+      const { subject: cli, floor: app, ratio } = paired('synth-cli', 'synth-app', arg, 1);
+      const n = Number(arg.split(':')[0]);
+      cliRuns[`${label}:${n}`] = ratio;
+      peak = Math.max(peak, cli.peakRssMb);
+      say(`synth  CLI (cdk8s-hardened synth of a ${label === 'plain' ? 'plain cdk8s App' : 'HardenedApp'}, N=${n}): ${cli.ms.toFixed(0)} ms `
+        + `vs the app alone writing its YAML ${app.ms.toFixed(0)} ms = ${ratio.toFixed(2)}x; CLI peak RSS ${cli.peakRssMb.toFixed(0)} MB (the app runs in its own process)`);
+    }
+    const cliRatio = cliRuns[`hardened:${cliN}`];
 
     const result = {
       quick,
@@ -268,6 +279,8 @@ function main() {
       ...peers.figures,
       check_objects_per_s: Math.round(objectsPerS),
       synth_cli_ratio: Number(cliRatio.toFixed(3)),
+      synth_cli_ratio_plain_app: Number(cliRuns[`plain:${cliN}`].toFixed(3)),
+      ...(cliRuns['hardened:5000'] !== undefined ? { synth_cli_ratio_5000: Number(cliRuns['hardened:5000'].toFixed(3)) } : {}),
       peak_rss_mb: Math.round(peak),
       cold_start_ms: Math.round(cold),
     };
