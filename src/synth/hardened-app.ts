@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { checkCodeSuppressions, CONFIG_ENV, configuredRules, exemptionSuppressions, HardenedConfig, suppressionPolicy } from '../config/config';
 import { loadConfig } from '../config/config-file';
 import { evaluateRun, rulesForProfile } from '../catalogue';
-import { toYaml } from '../output/yaml';
+import { toYaml, UnwritableValueError } from '../output/yaml';
 import { isFailing, SuppressionInForce } from '../policy/engine';
 import { checkProfile } from '../policy/packs';
 import { Finding, Manifest, Profile, Rule } from '../policy/rule';
@@ -113,30 +113,6 @@ function defaultReporter(report: SynthReport, inRun = false): void {
 
 const GUARDS = new WeakMap<App, SynthGuard>();
 
-/**
- * Runs `body` (an app's synth) with cdk8s's YAML serializer (`Yaml.stringify`, which `App.synth` and `synthYaml`
- * call for every file they write) replaced by this package's writer (`toYaml`): the same bytes for what cdk8s
- * writes plainly, every string kubectl or kustomize would read as something else double-quoted, a value neither
- * can read back refused, and 1.5-2x faster than the `yaml` package cdk8s uses. App.synth's layout (files per chart
- * or per resource, ordering, extensions) stays cdk8s's own. Restored when `body` ends, whatever happens; a cdk8s
- * whose `Yaml.stringify` is not a plain writable method is left alone.
- */
-function withSafeWriter<T>(body: () => T): T {
-  const original = Object.getOwnPropertyDescriptor(Yaml, 'stringify');
-  if (!original || typeof original.value !== 'function' || !original.writable || !original.configurable) {
-    return body();
-  }
-  Object.defineProperty(Yaml, 'stringify', {
-    ...original,
-    value: (...docs: unknown[]): string => docs.map((d) => (d === undefined ? '\n' : toYaml(d))).join('---\n'),
-  });
-  try {
-    return body();
-  } finally {
-    Object.defineProperty(Yaml, 'stringify', original);
-  }
-}
-
 /** The construct at `path` (as `node.path` gives it, relative to the app; construct ids cannot hold a slash). */
 function findByPath(app: App, path: string): IConstruct | undefined {
   let node: IConstruct | undefined = app;
@@ -172,8 +148,8 @@ export class SynthGuard {
   private current?: { report: SynthReport; lines: Map<Chart, string[]> };
   /** Inside HardenedApp.synth(): `pending` until the first evaluation of the run, then `done`. */
   private run_: 'idle' | 'pending' | 'done' = 'idle';
-  /** Objects whose rendering is pinned for the current run (see `collect`). */
-  private pinned: ApiObject[] = [];
+  /** Objects whose rendering is pinned for the current run (see `collect`), by the JSON pinned. */
+  private pinned = new Map<unknown, ApiObject>();
 
   constructor(private readonly app: App, options: HardenOptions = {}) {
     if (GUARDS.has(app)) {
@@ -225,7 +201,7 @@ export class SynthGuard {
     }
     this.run_ = 'pending';
     try {
-      return withSafeWriter(body);
+      return this.withSafeWriter(body);
     } catch (error) {
       throw this.grouped(error);
     } finally {
@@ -280,7 +256,7 @@ export class SynthGuard {
         const object = c.toJson();
         if (pin && !Object.prototype.hasOwnProperty.call(c, 'toJson')) {
           Object.defineProperty(c, 'toJson', { value: () => object, configurable: true, writable: true, enumerable: false });
-          this.pinned.push(c);
+          this.pinned.set(object, c);
         }
         manifests.push({ object, origin: { constructPath: c.node.path } });
       }
@@ -288,11 +264,60 @@ export class SynthGuard {
     return manifests;
   }
 
+  /**
+   * Runs `body` (the app's synth) with cdk8s's `Yaml.stringify`, through which `App.synth` and `synthYaml` write every
+   * file, writing the judged objects with this package's writer (`toYaml`): every string kubectl or kustomize would
+   * read as something else double-quoted, a value neither can read back refused, cdk8s's bytes for plain values, and
+   * faster than the `yaml` package cdk8s uses. Before the first file is written, every judged object is serialized,
+   * so a value the writer refuses fails the synth (naming the construct) before anything is written. Any other call
+   * (the app's own Yaml.stringify, Yaml.tmp) goes to cdk8s's writer unchanged. App.synth's layout stays cdk8s's own.
+   * Restored when `body` ends, whatever happens; a cdk8s whose `Yaml.stringify` is not a plain writable method is left
+   * alone.
+   */
+  private withSafeWriter<T>(body: () => T): T {
+    const original = Object.getOwnPropertyDescriptor(Yaml, 'stringify');
+    if (!original || typeof original.value !== 'function' || !original.writable || !original.configurable) {
+      return body();
+    }
+    const cdk8sWriter = original.value as (...docs: unknown[]) => string;
+    const written = new Map<unknown, string>();
+    const writeAll = () => {
+      for (const [json, construct] of this.pinned) {
+        if (!written.has(json)) {
+          try {
+            written.set(json, toYaml(json));
+          } catch (error) {
+            if (error instanceof UnwritableValueError) {
+              throw new UnwritableValueError(`${construct.node.path} (${construct.kind} ${construct.name}): ${error.message}; nothing was written`);
+            }
+            throw error;
+          }
+        }
+      }
+    };
+    Object.defineProperty(Yaml, 'stringify', {
+      ...original,
+      value: (...docs: unknown[]): string => {
+        const judged = docs.length > 0 && docs.every((d) => d === undefined || this.pinned.has(d));
+        if (!judged) {
+          return cdk8sWriter.apply(Yaml, docs);
+        }
+        writeAll();
+        return docs.map((d) => (d === undefined ? '\n' : written.get(d))).join('---\n');
+      },
+    });
+    try {
+      return body();
+    } finally {
+      Object.defineProperty(Yaml, 'stringify', original);
+    }
+  }
+
   private unpin(): void {
-    for (const c of this.pinned) {
+    for (const c of this.pinned.values()) {
       delete (c as { toJson?: unknown }).toJson;
     }
-    this.pinned = [];
+    this.pinned = new Map();
   }
 
   private policy(): SuppressionPolicy {
@@ -368,7 +393,8 @@ export interface HardenedAppProps extends AppProps, HardenOptions {}
  * A cdk8s App whose synth refuses insecure or invalid output: every object of every chart is judged by the
  * `hardened` profile (configurable) and any error finding fails `synth()` / `synthYaml()` before a file is written.
  * Output location and layout follow `App` (outdir from props, else `CDK8S_OUTDIR`, else `dist`); the YAML is written by
- * this package's writer (see `withSafeWriter`): cdk8s's bytes for plain values, quoted where a reader would differ.
+ * this package's writer (see `withSafeWriter`): cdk8s's bytes for plain values, double quotes where a reader would
+ * differ or cdk8s would single-quote.
  */
 export class HardenedApp extends App {
   readonly guard: SynthGuard;

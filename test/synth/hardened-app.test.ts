@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, Include, JsonPatch, Testing, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, Include, JsonPatch, Lazy, Testing, Yaml, YamlOutputType } from 'cdk8s';
+import { parse as parseYaml } from 'yaml';
 import * as kplus from 'cdk8s-plus-28';
 import { LockedDownNamespace, SecureDeployment } from '../../src/constructs';
 import { rulesForProfile } from '../../src/catalogue';
@@ -342,14 +343,34 @@ describe('HardenedApp', () => {
     expect(workload(new HardenedApp({ outdir: tmpdir(), onReport: () => undefined })).synthYaml()).toBe(workload(new App({ outdir: tmpdir() })).synthYaml());
   });
 
-  test('a value no reader can read back fails synth with the reason, and cdk8s\'s writer is restored', () => {
+  test('a value no reader can read back fails synth with the construct and the reason before any file is written, and cdk8s\'s writer is restored', () => {
     const original = Yaml.stringify;
-    const app = new HardenedApp({ outdir: tmpdir(), profile: 'pss-baseline', onReport: () => undefined });
-    new ApiObject(new Chart(app, 'c', { namespace: 'lab' }), 'cm', {
-      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { next: 'a\u0085b' },
-    });
+    const outdir = tmpdir();
+    // One file per object: the clean object would be written first if objects were serialized as cdk8s writes them.
+    const app = new HardenedApp({ outdir, profile: 'pss-baseline', onReport: () => undefined, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+    const chart = new Chart(app, 'c', { namespace: 'lab' });
+    new ApiObject(chart, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { ok: 'yes' } });
+    new ApiObject(chart, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' }, data: { next: 'a\u0085b' } });
+    expect(() => app.synth()).toThrow(/^c\/b \(ConfigMap b\): a string holding U\+0085 \(NEXT LINE\) cannot be written.*nothing was written$/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
     expect(() => app.synthYaml()).toThrow(/U\+0085 \(NEXT LINE\) cannot be written/);
     expect(Yaml.stringify).toBe(original);
+  });
+
+  test('the app\'s own Yaml.stringify during synth (a Lazy value) is cdk8s\'s, unchanged: only the judged objects get our writer', () => {
+    const build = (app: App) => {
+      new ApiObject(new Chart(app, 'c', { namespace: 'lab' }), 'cm', {
+        apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' },
+        data: { embedded: Lazy.any({ produce: () => Yaml.stringify({ a: undefined, json: '{"k":1}' }) }), mode: '0o12' },
+      });
+      return app;
+    };
+    const hardened = build(new HardenedApp({ outdir: tmpdir(), profile: 'pss-baseline', onReport: () => undefined })).synthYaml();
+    const embedded = Yaml.stringify({ a: undefined, json: '{"k":1}' });
+    expect(embedded).toContain('a: null');
+    const cm = parseYaml(hardened) as { data: Record<string, string> };
+    expect(cm.data.embedded).toBe(embedded);
+    expect(hardened).toMatch(/^ {2}mode: "0o12"$/m);
   });
 
   test('honours CDK8S_OUTDIR like App', () => {
