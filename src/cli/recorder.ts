@@ -121,13 +121,25 @@ function recorderMain(nodeRequire: (id: string) => any, recordFile: string): voi
       if (redirect) {
         this.outdir = ownOut;
       }
-      // synth writes the tree from the record, so the YAML files cdk8s would write are never read: cdk8s's
-      // Yaml.save (every file App.synth writes goes through it) serializes nothing for the duration.
+      // synth writes the tree from the record, so the YAML files cdk8s writes into synth's own folder (CDK8S_OUTDIR)
+      // are never read: cdk8s's Yaml.save (every file App.synth writes goes through it) serializes nothing there for
+      // the duration. A save anywhere else (the app's own Yaml.save or Yaml.tmp) is cdk8s's, unchanged.
       const yaml = cdk8s.Yaml;
       const save = yaml ? Object.getOwnPropertyDescriptor(yaml, 'save') : undefined;
-      const skip = save !== undefined && typeof save.value === 'function' && save.writable === true && save.configurable === true;
+      const skip = typeof ownOut === 'string' && save !== undefined && typeof save.value === 'function' && save.writable === true
+        && save.configurable === true;
       if (skip) {
-        Object.defineProperty(yaml, 'save', { ...save, value: function notSaved() { /* the tree is written from the record */ } });
+        const pathModule = nodeRequire('path');
+        const folder = pathModule.resolve(ownOut as string) + pathModule.sep;
+        Object.defineProperty(yaml, 'save', {
+          ...save,
+          value: function savedUnlessSynthOutput(this: unknown, filePath: unknown, ...rest: unknown[]) {
+            if (typeof filePath === 'string' && pathModule.resolve(filePath).startsWith(folder)) {
+              return undefined; // the tree is written from the record
+            }
+            return save.value.call(this, filePath, ...rest);
+          },
+        });
       }
       try {
         const result = synth.apply(this, args);

@@ -211,6 +211,26 @@ describe('runSynth: one serializer pass per object', () => {
     expect([...readTree(out).keys()]).toEqual(OK_TREE);
   });
 
+  test('the app\'s own Yaml.save outside synth\'s folder still writes during synth (a validation that checks a Yaml.tmp file)', async () => {
+    const project = tmp.dir();
+    writeFileSync(join(project, 'main.js'), `const fs = require('fs');
+const { App, Chart, ApiObject, Yaml } = require(${JSON.stringify(require.resolve('cdk8s'))});
+const app = new App();
+const chart = new Chart(app, 'c', { namespace: 'lab' });
+new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { a: 'b' } });
+chart.node.addValidation({ validate: () => {
+  const file = Yaml.tmp([{ checked: true }]);
+  return fs.readFileSync(file, 'utf8') === 'checked: true\\n' ? [] : ['the Yaml.tmp file was not written'];
+} });
+app.synth();
+`);
+    const out = join(project, 'dist');
+    const result = await synth({ cwd: project, entry: 'main.js', out, profile: 'schema' });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect([...readTree(out).keys()]).toContain('c/configmap-cm.yaml');
+  });
+
   test('a value the writer cannot write (U+0085) fails with one line naming the object, exit 2, nothing written', async () => {
     const project = tmp.dir();
     writeFileSync(join(project, 'main.js'), `const { App, Chart, ApiObject } = require(${JSON.stringify(require.resolve('cdk8s'))});
