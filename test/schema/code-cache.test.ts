@@ -3,7 +3,7 @@
  * package compiles them from the cache; a cache V8 refuses, or none, loads the very same module by compiling it.
  */
 import { execFileSync } from 'child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { loadWithCodeCache } from '../../src/schema/code-cache';
@@ -41,8 +41,19 @@ process.stdout.write(JSON.stringify(loaded));`;
   });
 
   test('a cache V8 refuses (another V8, or damaged) is ignored: the source is compiled', () => {
-    writeFileSync(join(dir, 'bad.v8-cache'), Buffer.alloc(4096, 7));
+    const good = readFileSync(join(dir, 'mod.v8-cache'));
+    const damaged = Buffer.concat([good.subarray(0, 32), Buffer.alloc(4096, 7)]);
+    writeFileSync(join(dir, 'bad.v8-cache'), damaged);
     expect(loadInChild(join(dir, 'mod.js'), join(dir, 'bad.v8-cache'))).toEqual({ cache: 'rejected', exports: { answer: 42, file: join(dir, 'mod.js'), big: 2000 } });
+  });
+
+  test('a cache of another source of the same length (V8 checks only the length) is stale and ignored', () => {
+    writeFileSync(join(dir, 'same.js'), 'exports.word = "AAAA";\nexports.check = (w) => w === "AAAA";\n');
+    execFileSync(process.execPath, ['-e', `require(${JSON.stringify(join(LIB_SCHEMA, 'code-cache.js'))}).writeCodeCache(${JSON.stringify(join(dir, 'same.js'))}, ${JSON.stringify(join(dir, 'same.v8-cache'))})`],
+      { env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(loadInChild(join(dir, 'same.js'), join(dir, 'same.v8-cache'))).toEqual({ cache: 'accepted', exports: { word: 'AAAA' } });
+    writeFileSync(join(dir, 'same.js'), 'exports.word = "BBBB";\nexports.check = (w) => w === "BBBB";\n');
+    expect(loadInChild(join(dir, 'same.js'), join(dir, 'same.v8-cache'))).toEqual({ cache: 'stale', exports: { word: 'BBBB' } });
   });
 });
 
