@@ -33,11 +33,18 @@ export function looksLikeNonString(value: string): boolean {
   return !(kubectl.kind === 'value' && kubectl.value === value && kustomize.kind === 'value' && kustomize.value === value);
 }
 
-/** Verdicts of looksLikeNonString on recent strings (manifests repeat their labels, ports and names). */
+/**
+ * Verdicts of looksLikeNonString on recent short strings (manifests repeat their labels, ports and names); long
+ * strings (a ConfigMap's file, a certificate) are judged afresh, so the cache never holds large payloads.
+ */
 const VERDICTS = new Map<string, boolean>();
 const MAX_VERDICTS = 50_000;
+const MAX_CACHED_LENGTH = 256;
 
 function readsOtherwise(value: string): boolean {
+  if (value.length > MAX_CACHED_LENGTH) {
+    return looksLikeNonString(value);
+  }
   let verdict = VERDICTS.get(value);
   if (verdict === undefined) {
     verdict = looksLikeNonString(value);
