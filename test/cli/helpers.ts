@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
 import { CliIo, runCli } from '../../src/cli/program';
+import { runSynth, SynthOptions } from '../../src/cli/synth';
+import { scratch as newScratch } from '../output/helpers';
 
 export const ROOT = join(__dirname, '..', '..');
 export const CHECK_FIXTURES = join(ROOT, 'test', 'fixtures', 'check');
@@ -50,6 +52,40 @@ export async function cli(argv: readonly string[], options: CliOptions = {}): Pr
 
 /** Fresh scratch folders, removed by `cleanup()` (shared with the output tests). */
 export { scratch } from '../output/helpers';
+
+/**
+ * `runSynth` with captured streams, for a test file: `synth(options)` runs with `defaults` under the options given.
+ * Registers the file's hooks: runSynth keeps the app's raw output in a temporary folder, given a parent of the
+ * file's own so that every test checks its run removed its folder; `tmp` is cleaned after each test.
+ */
+export function synthHarness(defaults: Partial<SynthOptions>) {
+  const tmp = newScratch();
+  let privateTmp: string;
+  beforeAll(() => {
+    privateTmp = mkdtempSync(join(tmpdir(), 'cdk8s-hardened-synth-test-'));
+  });
+  afterAll(() => {
+    rmSync(privateTmp, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    tmp.cleanup();
+    expect(readdirSync(privateTmp)).toEqual([]);
+  });
+  async function synth(options: Partial<SynthOptions>): Promise<CliResult> {
+    let stdout = '';
+    let stderr = '';
+    const code = await runSynth({ ...defaults, tempDir: privateTmp, ...options }, {
+      stdout: (s) => {
+        stdout += s;
+      },
+      stderr: (s) => {
+        stderr += s;
+      },
+    });
+    return { code, stdout, stderr };
+  }
+  return { tmp, synth };
+}
 
 function newestMtime(dir: string, ext: string): number {
   let newest = 0;

@@ -1,43 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync, existsSync } from 'fs';
-import { tmpdir } from 'os';
+import { readdirSync, readFileSync, symlinkSync, writeFileSync, mkdirSync, existsSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
-import { runSynth, SynthOptions } from '../../src/cli/synth';
 import { parseManifests } from '../../src/input/parse';
-import { kustomize, readTree, scratch, withKubectl } from '../output/helpers';
-import { cli } from './helpers';
+import { kustomize, readTree, withKubectl } from '../output/helpers';
+import { cli, synthHarness } from './helpers';
 
 // The synth a user can trust (issue 16): every object judged is written, in its own chart's folder, with its
 // construct path; type errors fail; a refused hardened app is the same report as ours; reports as check writes them.
 jest.setTimeout(120_000);
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'synth');
-const tmp = scratch();
-let privateTmp: string;
-beforeAll(() => {
-  privateTmp = mkdtempSync(join(tmpdir(), 'cdk8s-hardened-synth-test-'));
-});
-afterAll(() => {
-  rmSync(privateTmp, { recursive: true, force: true });
-});
-afterEach(() => {
-  tmp.cleanup();
-  expect(readdirSync(privateTmp)).toEqual([]);
-});
-
-async function synth(options: Partial<SynthOptions>) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runSynth({ cwd: FIXTURES, tempDir: privateTmp, ...options }, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const { tmp, synth } = synthHarness({ cwd: FIXTURES });
 
 function objectsIn(out: string): Array<{ file: string; object: any }> {
   return [...readTree(out).entries()]

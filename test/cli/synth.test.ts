@@ -1,46 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
-import { runSynth, SynthOptions } from '../../src/cli/synth';
 import { appErrorLines, isValidationFailure } from '../../src/cli/synth-report';
 import { parseManifests } from '../../src/input/parse';
 import { loadConfig } from '../../src/config/config-file';
-import { kustomize, readTree, scratch, withKubectl } from '../output/helpers';
+import { kustomize, readTree, withKubectl } from '../output/helpers';
+import { synthHarness } from './helpers';
 
 jest.setTimeout(60_000);
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'synth');
 
-async function synth(options: Partial<SynthOptions> & { out: string }) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runSynth({ cwd: FIXTURES, profile: 'pss-restricted', tempDir: privateTmp, ...options }, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-  });
-  return { code, stdout, stderr };
-}
-
-const tmp = scratch();
-
-// runSynth keeps the app's raw output in a temporary folder: give it a parent of this file's own, so we can
-// check that every run removes its folder.
-let privateTmp: string;
-beforeAll(() => {
-  privateTmp = mkdtempSync(join(tmpdir(), 'cdk8s-hardened-synth-test-'));
-});
-afterAll(() => {
-  rmSync(privateTmp, { recursive: true, force: true });
-});
-afterEach(() => {
-  tmp.cleanup();
-  expect(readdirSync(privateTmp)).toEqual([]);
-});
+const { tmp, synth } = synthHarness({ cwd: FIXTURES, profile: 'pss-restricted' });
 
 const OK_TREE = [
   '.cdk8s-hardened-tree',
