@@ -16,7 +16,7 @@
 const childProcess = require('node:child_process');
 const path = require('node:path');
 const lib = require('../../lib');
-const { pool, seconds, sleep, clone, Tally } = require('./api');
+const { pool, seconds, sleep, waitFor, clone, Tally } = require('./api');
 const { ROOT, psaFixtures, ruleFixtures, wrapPod, isObject } = require('./fixtures');
 
 const NS = 'vap-test';
@@ -93,15 +93,6 @@ async function timeAdmission(client, pod, n) {
   }
   times.sort((a, b) => a - b);
   return { median: times[Math.floor(n / 2)], p95: times[Math.floor(n * 0.95)] };
-}
-
-async function waitFor(what, check, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 const PRIVILEGED = (labels) => ({

@@ -147,6 +147,16 @@ async function pool(items, limit, fn) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `check` every 100 ms until it resolves truthy; throws naming `what` after `timeoutMs`. */
+async function waitFor(what, check, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
 function seconds(t0) {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
@@ -188,4 +198,4 @@ class Tally {
   }
 }
 
-module.exports = { Client, pool, sleep, seconds, clone, Tally, parseWarnings };
+module.exports = { Client, pool, sleep, waitFor, seconds, clone, Tally, parseWarnings };

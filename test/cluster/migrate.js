@@ -17,7 +17,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const lib = require('../../lib');
-const { pool, sleep, clone, Tally } = require('./api');
+const { pool, sleep, waitFor, clone, Tally } = require('./api');
 const { ROOT, wrapPod } = require('./fixtures');
 const { generate, fixUp } = require('./generators');
 
@@ -193,15 +193,6 @@ function disagreement(theirs, failing, level, kind, policyRuleIds) {
   }
   if (!policyRules.includes(theirs.policy)) return `server: denied by ${theirs.policy}, check fails ${policyRules.join(', ') || 'nothing'}`;
   return undefined;
-}
-
-async function waitFor(what, check, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 async function run({ client, seed }) {
