@@ -55,9 +55,7 @@ const SCENARIOS = {
     const times = [];
     for (let i = 0; i < reps; i++) {
       const out = mkdtempSync(path.join(os.tmpdir(), 'cdk8s-hardened-bench-out-'));
-      const [count, kind] = String(n).split(':');
-      process.env.BENCH_N = count;
-      process.env.BENCH_PLAIN = kind === 'plain' ? '1' : '0';
+      Object.assign(process.env, appEnv(n));
       const start = now();
       const code = await runSynth({ entry: path.join(__dirname, 'scale-main.js'), out: path.join(out, 'dist') }, io);
       times.push(now() - start);
@@ -73,9 +71,7 @@ const SCENARIOS = {
     return timeRepeated(reps, () => {
       const out = mkdtempSync(path.join(os.tmpdir(), 'cdk8s-hardened-bench-out-'));
       try {
-        const [count, kind] = String(n).split(':');
-        execFileSync(process.execPath, [path.join(__dirname, 'scale-main.js')],
-          { env: { ...process.env, BENCH_N: count, BENCH_PLAIN: kind === 'plain' ? '1' : '0', CDK8S_OUTDIR: out } });
+        execFileSync(process.execPath, [path.join(__dirname, 'scale-main.js')], { env: { ...process.env, ...appEnv(n), CDK8S_OUTDIR: out } });
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
@@ -98,6 +94,12 @@ if (process.argv[2] === '--scenario') {
 function scenario(name, arg, reps) {
   const out = execFileSync(process.execPath, [__filename, '--scenario', name, String(arg), String(reps)], { encoding: 'utf8', maxBuffer: 1 << 26 });
   return JSON.parse(out);
+}
+
+/** The environment of bench/scale-main.js for a CLI synth argument: `1000` (a HardenedApp) or `1000:plain` (a plain App). */
+function appEnv(arg) {
+  const [count, kind] = String(arg).split(':');
+  return { BENCH_N: count, BENCH_PLAIN: kind === 'plain' ? '1' : '0' };
 }
 
 function coldStart(file, runs) {
