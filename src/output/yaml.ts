@@ -60,23 +60,89 @@ const STR_TAG = 'tag:yaml.org,2002:str';
 const INT_TAG = 'tag:yaml.org,2002:int';
 const FLOAT_TAG = 'tag:yaml.org,2002:float';
 
-/** Double-quotes every string a reader of the written file would read as something else (see looksLikeNonString). */
-function quoteWhatReadsOtherwise(layout: ScalarLayout): void {
-  if (layout.node.tag !== STR_TAG) {
-    return;
-  }
-  if (layout.isKey && layout.node.value === '<<') {
+/** Why a string cannot be written so that both readers read it back (undefined: it can), as key or as value. */
+function stringRefusal(value: string, isKey: boolean): string | undefined {
+  if (isKey && value === '<<') {
     // kustomize drops every key named <<, quoted or not: there is no way to write one that both readers keep.
-    throw new UnwritableValueError('a key named "<<" cannot be written: kustomize drops it (it takes it for a YAML merge key); rename the key');
+    return 'a key named "<<" cannot be written: kustomize drops it (it takes it for a YAML merge key); rename the key';
   }
-  const raw = /[\u007f-\u009f]/.exec(layout.node.value);
+  const raw = /[\u007f-\u009f]/.exec(value);
   if (raw) {
     // kustomize (kubectl -k, Flux, Argo CD) writes DEL and the C1 controls out raw, escaped or not, and kubectl then
     // refuses the stream ("control characters are not allowed"), or, for U+0085, reads a line break (a space).
     const code = raw[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     const name = code === '0085' ? ' (NEXT LINE)' : code === '007F' ? ' (DELETE)' : ' (a C1 control character)';
-    throw new UnwritableValueError(`a string holding U+${code}${name} cannot be written: kustomize writes it out raw and kubectl then `
-      + `${code === '0085' ? 'reads a space' : 'refuses the file'}; use another character`);
+    return `a string holding U+${code}${name} cannot be written: kustomize writes it out raw and kubectl then `
+      + `${code === '0085' ? 'reads a space' : 'refuses the file'}; use another character`;
+  }
+  return undefined;
+}
+
+function numberRefusal(value: number): string | undefined {
+  return Number.isFinite(value) ? undefined : `${value} cannot be written: JSON has no NaN or infinity, so kubectl would refuse the file`;
+}
+
+/** Whether js-yaml's dumper writes `value` at all (with skipInvalid it drops a mapping pair whose value it cannot represent). */
+function represented(value: unknown): boolean {
+  const type = typeof value;
+  return value === null || type === 'string' || type === 'number' || type === 'boolean' || type === 'object';
+}
+
+/** The first value of `value`, in document order, that the writer refuses, as the reason; undefined when all can be written. */
+function refusal(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    return stringRefusal(value, false);
+  }
+  if (typeof value === 'number') {
+    return numberRefusal(value);
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const why = refusal(item);
+      if (why !== undefined) {
+        return why;
+      }
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)) {
+    for (const key of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[key];
+      if (!represented(item)) {
+        continue;
+      }
+      const why = stringRefusal(key, true) ?? refusal(item);
+      if (why !== undefined) {
+        return why;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Throws the UnwritableValueError that {@link toYaml} would throw for `value`, without serializing it (one walk over
+ * the value, no text kept): HardenedApp checks every judged object this way before cdk8s writes its first file.
+ */
+export function assertWritable(value: unknown): void {
+  const why = refusal(value);
+  if (why !== undefined) {
+    throw new UnwritableValueError(why);
+  }
+}
+
+/**
+ * Double-quotes every string a reader of the written file would read as something else (see looksLikeNonString).
+ * A string no reader reads back is refused before serializing (assertWritable); the refusal here covers values
+ * outside JSON's types that the walk does not enter (a Set's members).
+ */
+function quoteWhatReadsOtherwise(layout: ScalarLayout): void {
+  if (layout.node.tag !== STR_TAG) {
+    return;
+  }
+  const why = stringRefusal(layout.node.value, layout.isKey);
+  if (why !== undefined) {
+    throw new UnwritableValueError(why);
   }
   if (layout.style === SCALAR_STYLE.PLAIN && readsOtherwise(layout.node.value)) {
     layout.style = SCALAR_STYLE.DOUBLE_QUOTED;
@@ -112,8 +178,9 @@ const SCHEMA = DUMP_SCHEMA.withTags({
 }, {
   ...dumpFloat,
   represent: (value: number) => {
-    if (!Number.isFinite(value)) {
-      throw new UnwritableValueError(`${value} cannot be written: JSON has no NaN or infinity, so kubectl would refuse the file`);
+    const why = numberRefusal(value);
+    if (why !== undefined) {
+      throw new UnwritableValueError(why);
     }
     return dumpFloat.represent(value);
   },
@@ -137,6 +204,7 @@ const PRESENT: PresenterOptions = { schema: SCHEMA, lineWidth: -1, quoteStyle: '
  * U+2028, U+2029) or cannot read raw written as an escape. What it writes, both readers read back as `value`.
  */
 export function toYaml(value: unknown): string {
+  assertWritable(value);
   const text = present(jsToAst(value, SCHEMA, FROM_JS), PRESENT);
   return text.endsWith('\n') ? text : `${text}\n`;
 }

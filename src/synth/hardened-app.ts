@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { checkCodeSuppressions, CONFIG_ENV, configuredRules, exemptionSuppressions, HardenedConfig, suppressionPolicy } from '../config/config';
 import { loadConfig } from '../config/config-file';
 import { evaluateRun, rulesForProfile } from '../catalogue';
-import { toYaml, UnwritableValueError } from '../output/yaml';
+import { assertWritable, toYaml, UnwritableValueError } from '../output/yaml';
 import { isFailing, SuppressionInForce } from '../policy/engine';
 import { checkProfile } from '../policy/packs';
 import { Finding, Manifest, Profile, Rule } from '../policy/rule';
@@ -268,8 +268,10 @@ export class SynthGuard {
    * Runs `body` (the app's synth) with cdk8s's `Yaml.stringify`, through which `App.synth` and `synthYaml` write every
    * file, writing the judged objects with this package's writer (`toYaml`): every string kubectl or kustomize would
    * read as something else double-quoted, a value neither can read back refused, cdk8s's bytes for plain values, and
-   * faster than the `yaml` package cdk8s uses. Before the first file is written, every judged object is serialized,
-   * so a value the writer refuses fails the synth (naming the construct) before anything is written. Any other call
+   * faster than the `yaml` package cdk8s uses. Before the first file is written, every judged object is checked
+   * against the writer's refusals (`assertWritable`, one walk, no text kept), so a value the writer refuses fails the
+   * synth (naming the construct) before anything is written; each object is then serialized when cdk8s writes it, and
+   * its text is not held beyond that write (as cdk8s's own writer holds none). Any other call
    * (the app's own Yaml.stringify, Yaml.tmp) goes to cdk8s's writer unchanged. App.synth's layout stays cdk8s's own.
    * Restored when `body` ends, whatever happens; a cdk8s whose `Yaml.stringify` is not a plain writable method is left
    * alone.
@@ -280,19 +282,21 @@ export class SynthGuard {
       return body();
     }
     const cdk8sWriter = original.value as (...docs: unknown[]) => string;
-    const written = new Map<unknown, string>();
-    const writeAll = () => {
+    const checked = new Set<unknown>();
+    const checkAll = () => {
       for (const [json, construct] of this.pinned) {
-        if (!written.has(json)) {
-          try {
-            written.set(json, toYaml(json));
-          } catch (error) {
-            if (error instanceof UnwritableValueError) {
-              throw new UnwritableValueError(`${construct.node.path} (${construct.kind} ${construct.name}): ${error.message}; nothing was written`);
-            }
-            throw error;
-          }
+        if (checked.has(json)) {
+          continue;
         }
+        try {
+          assertWritable(json);
+        } catch (error) {
+          if (error instanceof UnwritableValueError) {
+            throw new UnwritableValueError(`${construct.node.path} (${construct.kind} ${construct.name}): ${error.message}; nothing was written`);
+          }
+          throw error;
+        }
+        checked.add(json);
       }
     };
     Object.defineProperty(Yaml, 'stringify', {
@@ -302,8 +306,8 @@ export class SynthGuard {
         if (!judged) {
           return cdk8sWriter.apply(Yaml, docs);
         }
-        writeAll();
-        return docs.map((d) => (d === undefined ? '\n' : written.get(d))).join('---\n');
+        checkAll();
+        return docs.map((d) => (d === undefined ? '\n' : toYaml(d))).join('---\n');
       },
     });
     try {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 import { parseManifests } from '../../src/input/parse';
 import { readings } from '../../src/input/read';
-import { looksLikeNonString, toYaml, UnwritableValueError } from '../../src/output/yaml';
+import { assertWritable, looksLikeNonString, toYaml, UnwritableValueError } from '../../src/output/yaml';
 import { EDGE_SCALARS, EDGE_STRINGS } from '../input/generators';
 
 /** Strings that some YAML reader (1.1: kubectl/go-yaml v2, PyYAML; 1.2: js-yaml, yaml.v3) reads as non-strings. */
@@ -51,6 +51,31 @@ describe('toYaml', () => {
   test('NaN and the infinities are refused: JSON has no such values, and kubectl refuses .nan and .inf', () => {
     for (const n of [NaN, Infinity, -Infinity]) {
       expect(() => toYaml({ a: n })).toThrow(UnwritableValueError);
+    }
+  });
+
+  test('assertWritable refuses what toYaml refuses, with its message, without serializing; a pair the writer drops is not judged', () => {
+    const refused = [
+      { '<<': 'x' }, { a: [1, { b: { '<<': null } }] }, { a: NaN }, { a: [0, -Infinity] }, { a: 'x\u0085y' },
+      { ['k\u009b']: 'v' }, { a: [{ b: ['ok', 'x\u007f'] }] },
+    ];
+    for (const value of refused) {
+      let expected: unknown;
+      try {
+        toYaml(value);
+      } catch (error) {
+        expected = error;
+      }
+      expect(expected).toBeInstanceOf(UnwritableValueError);
+      expect(() => assertWritable(value)).toThrow((expected as Error).message);
+    }
+    // The first refusal in document order is the one named: a key before its value, earlier members first.
+    expect(() => assertWritable({ a: 'x\u0085', b: NaN })).toThrow(/U\+0085/);
+    expect(() => assertWritable({ '<<': NaN })).toThrow(/kustomize drops it/);
+    // js-yaml drops a pair whose value it cannot write (undefined, a function), key and all; a Date is a timestamp.
+    for (const value of [{ '<<': undefined }, { ['k\u0085']: () => 1 }, { a: [undefined] }, { a: new Date(0) }, { a: '<<', b: [null, true, 1.5] }]) {
+      expect(() => assertWritable(value)).not.toThrow();
+      expect(() => toYaml(value)).not.toThrow();
     }
   });
 
