@@ -8,6 +8,7 @@ import { isFailing } from '../policy/engine';
 import { checkProfile } from '../policy/packs';
 import { Finding, Manifest, Profile, Rule } from '../policy/rule';
 import { suggest } from '../schema/suggest';
+import { appendTo } from '../util/collections';
 
 /**
  * The part of cdk8s-cli's `ValidationContext` (cdk8s-cli `lib/plugins/validation.d.ts`) the plugin uses. Declared here,
@@ -227,7 +228,7 @@ export class CdkHardenedValidation {
     const byRule = new Map<string, Finding[]>();
     for (const f of live) {
       const key = `${f.ruleId}\u0000${isFailing(f, failOn) ? 'fail' : 'warn'}`;
-      byRule.set(key, [...(byRule.get(key) ?? []), f]);
+      appendTo(byRule, key, f);
     }
     const catalogue = new Map(rules.map((r) => [r.id, r]));
     for (const [key, group] of byRule) {

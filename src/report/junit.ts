@@ -1,6 +1,7 @@
 import { isFailing } from '../policy/engine';
 import { Finding } from '../policy/rule';
 import { CheckedObject, findingsByObject, objectLabel, Report, suppressionOwner } from './summary';
+import { appendTo } from '../util/collections';
 
 /**
  * Text safe for XML 1.0: characters XML cannot hold at all (C0 controls but tab, line feed and carriage
@@ -55,7 +56,7 @@ export function formatJunit(report: Report, options: JunitOptions = {}): string 
   }
   for (const group of groups) {
     const file = fileOf(group.object);
-    suites.set(file, [...(suites.get(file) ?? []), group]);
+    appendTo(suites, file, group);
   }
 
   const s = report.summary;

@@ -2,6 +2,7 @@ import { INVALID_OBJECT_RULE_ID, UNJUDGEABLE_POD_REMEDIATION, UNJUDGEABLE_POD_RU
 import { LIST_CARRIER_RULE_ID, OWNER_DIFFERS_RULE_ID, PROFILES, READING_DIFFERS_RULE_ID, RuleMeta } from '../policy/rule';
 import { DEFAULT_EXPIRY_WARNING_DAYS, MIN_REASON_LENGTH, SUPPRESSION_ANNOTATION_PREFIX, SUPPRESSION_EXPIRING_RULE_ID, SUPPRESSION_RULE_ID } from '../policy/suppressions';
 import { KUBERNETES_VERSION } from '../version';
+import { appendTo } from '../util/collections';
 
 /** What a report needs to know about a rule: its metadata without the logic. */
 export type RuleInfo = RuleMeta;
@@ -138,7 +139,7 @@ export function rulesByArea<R extends RuleInfo>(rules: readonly R[]): Array<{ ar
   const groups = new Map<string, R[]>();
   for (const rule of rules) {
     const area = ruleArea(rule);
-    groups.set(area, [...(groups.get(area) ?? []), rule]);
+    appendTo(groups, area, rule);
   }
   const rank = (area: string) => {
     const i = AREAS.findIndex((a) => a.name === area);

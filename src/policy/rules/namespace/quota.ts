@@ -1,6 +1,7 @@
 import { arrayField, isObject, objectField } from '../../json';
 import { Path } from '../../path';
 import { SetRule, SetViolation, Target } from '../../rule';
+import { appendTo } from '../../../util/collections';
 
 function namespaceOf(target: Target): string {
   return target.namespace || 'default';
@@ -45,7 +46,7 @@ export const quota: SetRule = {
     targets.forEach((target, index) => {
       if (target.pods.length > 0 && target.kind !== 'PodTemplate') {
         const ns = namespaceOf(target);
-        workloads.set(ns, [...(workloads.get(ns) ?? []), index]);
+        appendTo(workloads, ns, index);
       } else if (target.apiVersion !== 'v1') {
         return;
       } else if (target.kind === 'Namespace' && !namespaceObjects.has(target.name)) {

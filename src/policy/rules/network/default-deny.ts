@@ -2,6 +2,7 @@ import { arrayField, field } from '../../json';
 import { Path } from '../../path';
 import { SetRule, SetViolation } from '../../rule';
 import { Direction, DIRECTIONS, isNetworkPolicy, isOpenElement, namespaceOf, policyTypes, RULES_KEY, selectsAll, specOf } from './network';
+import { appendTo } from '../../../util/collections';
 
 function directions(list: readonly Direction[]): string {
   return list.map((d) => d.toLowerCase()).join(' and ');
@@ -43,7 +44,7 @@ export const defaultDeny: SetRule = {
     targets.forEach((target, index) => {
       if (target.pods.length > 0 && target.kind !== 'PodTemplate') {
         const ns = namespaceOf(target);
-        workloads.set(ns, [...(workloads.get(ns) ?? []), index]);
+        appendTo(workloads, ns, index);
       } else if (target.kind === 'Namespace' && target.apiVersion === 'v1' && !namespaceObjects.has(target.name)) {
         namespaceObjects.set(target.name, index);
       } else if (isNetworkPolicy(target)) {
