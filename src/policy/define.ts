@@ -11,7 +11,14 @@ export function podRule(meta: Meta, check: (pod: PodView, target: Target) => Vio
     ...meta,
     scope: 'object',
     kinds: POD_KINDS,
-    check: (target) => target.pods.flatMap((pod) => check(pod, target)),
+    check: (target) => {
+      const pods = target.pods;
+      // An object holds one pod spec at most (podViews): no array is made per object for the common case.
+      if (pods.length === 1) {
+        return check(pods[0], target);
+      }
+      return pods.flatMap((pod) => check(pod, target));
+    },
   };
 }
 
@@ -20,7 +27,19 @@ export function containerRule(
   meta: Meta,
   check: (container: ContainerView, pod: PodView, target: Target) => Violation[],
 ): ObjectRule {
-  return podRule(meta, (pod, target) => pod.containers.flatMap((c) => check(c, pod, target)));
+  return podRule(meta, (pod, target) => {
+    let found: Violation[] | undefined;
+    for (const c of pod.containers) {
+      const violations = check(c, pod, target);
+      if (violations.length > 0) {
+        found ??= [];
+        for (const v of violations) {
+          found.push(v);
+        }
+      }
+    }
+    return found ?? [];
+  });
 }
 
 /** A place that holds a security context: the pod itself or one of its containers. */
@@ -33,8 +52,20 @@ export interface SecurityContextHolder {
   readonly path: Path;
 }
 
+/** The holders of each pod spec, made once per pod (rules read them; none changes them). */
+const HOLDERS = new WeakMap<PodView, readonly SecurityContextHolder[]>();
+
 /** The pod's security context, then every container's, in the order Kubernetes visits them. */
-export function securityContexts(pod: PodView): SecurityContextHolder[] {
+export function securityContexts(pod: PodView): readonly SecurityContextHolder[] {
+  let holders = HOLDERS.get(pod);
+  if (holders === undefined) {
+    holders = holdersOf(pod);
+    HOLDERS.set(pod, holders);
+  }
+  return holders;
+}
+
+function holdersOf(pod: PodView): SecurityContextHolder[] {
   return [
     { who: 'pod', securityContext: pod.securityContext, path: [...pod.specPath, 'securityContext'] },
     ...pod.containers.map((c) => ({

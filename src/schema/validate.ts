@@ -42,24 +42,30 @@ export function normalise(value: unknown): unknown {
   }
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
-    value.forEach((item, i) => {
-      const n = normalise(item);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      // Only objects, arrays, dates and bytes change: a string or number is returned as it is without a call.
+      const n = item !== null && typeof item === 'object' ? normalise(item) : item;
       if (n !== item) {
         copy ??= value.slice();
         copy[i] = n;
       }
-    });
+    }
     return copy ?? value;
   }
   if (isObject(value)) {
     let copy: Record<string, unknown> | undefined;
-    for (const key of Object.keys(value)) {
+    // for...in walks the keys without making an array of them (every object of every manifest passes here).
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) {
+        continue;
+      }
       const item = value[key];
       if (item === null || item === undefined) {
         copy ??= { ...value };
         delete copy[key];
       } else {
-        const n = normalise(item);
+        const n = typeof item === 'object' ? normalise(item) : item;
         if (n !== item) {
           copy ??= { ...value };
           copy[key] = n;
