@@ -39,7 +39,13 @@ export interface Chunk {
  */
 export function splitDocuments(text: string): Chunk[] {
   const chunks: Chunk[] = [];
-  let buffer: string[] = [];
+  // Without a carriage return in the stream, a document's text is a slice of the stream; with one, its lines are
+  // joined again without the \r of each CRLF.
+  const crlf = text.includes('\r');
+  let lines: string[] = [];
+  /** Where the current document's first line starts (-1: no line yet), and where its last line ends. */
+  let bufferStart = -1;
+  let bufferEnd = 0;
   let bufferLine = 1;
   let bufferIndex = 1;
   let lineNo = 0;
@@ -49,8 +55,9 @@ export function splitDocuments(text: string): Chunk[] {
   let documentNo = 1;
   let started = false;
   const flush = () => {
-    chunks.push({ text: `${buffer.join('\n')}\n`, line: bufferLine, index: bufferIndex });
-    buffer = [];
+    chunks.push({ text: crlf ? `${lines.join('\n')}\n` : `${text.slice(bufferStart, bufferEnd)}\n`, line: bufferLine, index: bufferIndex });
+    lines = [];
+    bufferStart = -1;
   };
   while (start < text.length) {
     let end = text.indexOf('\n', start);
@@ -59,13 +66,11 @@ export function splitDocuments(text: string): Chunk[] {
       end = text.length;
     }
     lineNo++;
-    let line = text.slice(start, end);
-    if (!last && line.endsWith('\r')) {
-      line = line.slice(0, -1);
-    }
+    const lineStart = start;
+    const lineEnd = !last && end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
     start = end + 1;
-    if (line.startsWith('---')) {
-      const after = line.slice(3).replace(GO_TRIM_SPACE, '');
+    if (lineEnd - lineStart >= 3 && text.startsWith('---', lineStart)) {
+      const after = text.slice(lineStart + 3, lineEnd).replace(GO_TRIM_SPACE, '');
       if (after !== '' && !after.startsWith('#')) {
         throw new ReadError(`line ${lineNo}: "---" followed by "${after.slice(0, 40)}" is not a document separator kubectl accepts `
           + '(it stops with "invalid Yaml document separator"); put the content on the next line', undefined);
@@ -74,20 +79,24 @@ export function splitDocuments(text: string): Chunk[] {
         documentNo++;
       }
       started = true;
-      if (buffer.length) {
+      if (bufferStart >= 0) {
         flush();
         continue;
       }
-    } else if (!started && !/^\s*(#.*)?$/.test(line)) {
+    } else if (!started && !/^\s*(#.*)?$/.test(text.slice(lineStart, lineEnd))) {
       started = true;
     }
-    if (!buffer.length) {
+    if (bufferStart < 0) {
+      bufferStart = lineStart;
       bufferLine = lineNo;
       bufferIndex = documentNo;
     }
-    buffer.push(line);
+    bufferEnd = lineEnd;
+    if (crlf) {
+      lines.push(text.slice(lineStart, lineEnd));
+    }
   }
-  if (buffer.length) {
+  if (bufferStart >= 0) {
     flush();
   }
   return chunks;
