@@ -350,6 +350,7 @@ function judge(manifests: readonly Manifest[], rules: readonly Rule[], options: 
       byKind.set(key, { kind: target.kind, container, members: [i] });
     }
   });
+  const kindGroups = [...byKind.values()];
   const applies = (rule: Rule, kind: string, container = false) => rule.scope !== 'object'
     || (rule.kinds ? rule.kinds.includes(kind) : !container);
   const context: RuleContext = {
@@ -367,20 +368,22 @@ function judge(manifests: readonly Manifest[], rules: readonly Rule[], options: 
       }
     }
     if (rule.scope === 'object') {
-      for (const { kind, container, members } of byKind.values()) {
+      // Indexed loops: this runs for every rule on every object, and most checks return no violation.
+      for (let g = 0; g < kindGroups.length; g++) {
+        const { kind, container, members } = kindGroups[g];
         if (!applies(rule, kind, container)) {
           continue;
         }
-        for (const i of members) {
-          const target = liveTargets[i];
+        for (let m = 0; m < members.length; m++) {
+          const i = members[m];
           let violations: readonly Violation[];
           try {
-            violations = rule.check(target);
+            violations = rule.check(liveTargets[i]);
           } catch (error) {
             violations = [crashed(rule, error)];
           }
-          for (const v of violations) {
-            emit(liveIndex[i], rule.id, rule.severity, rule.remediation, v);
+          for (let v = 0; v < violations.length; v++) {
+            emit(liveIndex[i], rule.id, rule.severity, rule.remediation, violations[v]);
           }
         }
       }

@@ -17,10 +17,13 @@ export function objectField(value: unknown, key: string): JsonObject | undefined
   return isObject(v) ? v : undefined;
 }
 
+/** The one empty list arrayField answers with (read-only, so no caller can fill it for the next). */
+const NO_ITEMS: readonly unknown[] = Object.freeze([]);
+
 /** `value[key]` when it is an array, else an empty array. */
 export function arrayField(value: unknown, key: string): readonly unknown[] {
   const v = field(value, key);
-  return Array.isArray(v) ? v : [];
+  return Array.isArray(v) ? v : NO_ITEMS;
 }
 
 /** `value[key]` when it is a string. */

@@ -88,9 +88,11 @@ export function podViews(object: JsonObject): PodView[] {
   const specPath = [...location.template, 'spec'];
   const containers: ContainerView[] = [];
   for (const list of CONTAINER_LISTS) {
-    arrayField(spec, list).forEach((container, index) => {
+    const items = arrayField(spec, list);
+    for (let index = 0; index < items.length; index++) {
+      const container = items[index];
       if (!isObject(container)) {
-        return;
+        continue;
       }
       const name = stringField(container, 'name');
       containers.push({
@@ -100,7 +102,7 @@ export function podViews(object: JsonObject): PodView[] {
         list,
         securityContext: objectField(container, 'securityContext'),
       });
-    });
+    }
   }
   return [{
     spec,
