@@ -153,6 +153,10 @@ export type AdmissionTargetName = 'pods' | 'services' | 'roles' | 'bindings' | '
  */
 export interface CelEntry {
   readonly target: AdmissionTargetName;
+  /**
+   * The catalogue's rules give it as a getter (`get expression() { return ... }`): the CEL is built when an
+   * admission policy is made, not each time the rules load (every run of every command loads them all).
+   */
   readonly expression: string | Readonly<Partial<Record<Severity, string>>>;
   /**
    * What the policy cannot check that the rule does (for a rule over the object set: the part that needs the

@@ -51,6 +51,17 @@ describe('every rule has an admission entry', () => {
     expect(admissionSupport('no-such-rule')).toEqual({ expressible: false, reason: expect.stringMatching(/no admission policy/) });
   });
 
+  test('the catalogue builds its CEL when a policy is made, not when the rules load: every expression is a getter', () => {
+    const eager = ALL_RULES.filter((r) => r.admission !== undefined && 'expression' in r.admission
+      && typeof Object.getOwnPropertyDescriptor(r.admission, 'expression')?.get !== 'function').map((r) => r.id);
+    expect(eager).toEqual([]);
+    // ... and the getter gives the same CEL every time.
+    const rule = ALL_RULES.find((r) => r.id === 'pss-baseline-privileged')!;
+    const entry = rule.admission as { expression: unknown };
+    expect(typeof entry.expression).toBe('string');
+    expect(entry.expression).toBe(entry.expression);
+  });
+
   test('the CEL finds pod templates in exactly the kinds the rules do', () => {
     expect(POD_TEMPLATE_LOCATIONS.flatMap((l) => l.kinds).sort()).toEqual([...POD_KINDS].sort());
   });

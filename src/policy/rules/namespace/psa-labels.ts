@@ -33,14 +33,16 @@ export const psaLabels: ObjectRule = {
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces',
   admission: {
     target: 'namespaces',
-    expression: {
-      // enforce below restricted is the error; audit, warn and unpinned versions are warnings.
-      error: celLabelIs('pod-security.kubernetes.io/enforce', 'restricted'),
-      warning: and(
-        celLabelIs('pod-security.kubernetes.io/audit', 'restricted'),
-        celLabelIs('pod-security.kubernetes.io/warn', 'restricted'),
-        ...['enforce', 'audit', 'warn'].map((mode) => celLabelIs(`pod-security.kubernetes.io/${mode}-version`, PSA_POLICY_VERSION)),
-      ),
+    get expression() {
+      return {
+        // enforce below restricted is the error; audit, warn and unpinned versions are warnings.
+        error: celLabelIs('pod-security.kubernetes.io/enforce', 'restricted'),
+        warning: and(
+          celLabelIs('pod-security.kubernetes.io/audit', 'restricted'),
+          celLabelIs('pod-security.kubernetes.io/warn', 'restricted'),
+          ...['enforce', 'audit', 'warn'].map((mode) => celLabelIs(`pod-security.kubernetes.io/${mode}-version`, PSA_POLICY_VERSION)),
+        ),
+      };
     },
   },
   scope: 'object',

@@ -50,16 +50,18 @@ export const allowAll: ObjectRule = {
     target: 'networkPolicies',
     // Only the directions the policy takes effect for: its policyTypes when it lists any, else Ingress, plus
     // Egress when it has egress rules.
-    expression: or('!has(object.spec)', (() => {
-      const spec = 'object.spec';
-      const listsTypes = whenSet(spec, ['policyTypes'], (t) => and(`type(${t}) == list`, `size(${t}) > 0`));
-      const ingressOn = `(${listsTypes} ? 'Ingress' in ${spec}.policyTypes : true)`;
-      const egressOn = `(${listsTypes} ? 'Egress' in ${spec}.policyTypes : ${whenSet(spec, ['egress'], (e) => and(`type(${e}) == list`, `size(${e}) > 0`))})`;
-      return and(
-        or(`!${ingressOn}`, celDirectionNarrow(spec, 'ingress', 'from')),
-        or(`!${egressOn}`, celDirectionNarrow(spec, 'egress', 'to')),
-      );
-    })()),
+    get expression() {
+      return or('!has(object.spec)', (() => {
+        const spec = 'object.spec';
+        const listsTypes = whenSet(spec, ['policyTypes'], (t) => and(`type(${t}) == list`, `size(${t}) > 0`));
+        const ingressOn = `(${listsTypes} ? 'Ingress' in ${spec}.policyTypes : true)`;
+        const egressOn = `(${listsTypes} ? 'Egress' in ${spec}.policyTypes : ${whenSet(spec, ['egress'], (e) => and(`type(${e}) == list`, `size(${e}) > 0`))})`;
+        return and(
+          or(`!${ingressOn}`, celDirectionNarrow(spec, 'ingress', 'from')),
+          or(`!${egressOn}`, celDirectionNarrow(spec, 'egress', 'to')),
+        );
+      })());
+    },
   },
   scope: 'object',
   kinds: ['NetworkPolicy'],

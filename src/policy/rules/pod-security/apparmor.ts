@@ -25,12 +25,14 @@ export const apparmor = podRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => unsetOr(pod, ['metadata', 'annotations'], (a) => `${a}.all(key, ${or(
-      `!key.startsWith(${str(APPARMOR_ANNOTATION_PREFIX)})`,
-      `${a}[key] == ''`,
-      `${a}[key] == 'runtime/default'`,
-      `${a}[key].startsWith('localhost/')`,
-    )})`)),
+    get expression() {
+      return everyPod((pod) => unsetOr(pod, ['metadata', 'annotations'], (a) => `${a}.all(key, ${or(
+        `!key.startsWith(${str(APPARMOR_ANNOTATION_PREFIX)})`,
+        `${a}[key] == ''`,
+        `${a}[key] == 'runtime/default'`,
+        `${a}[key].startsWith('localhost/')`,
+      )})`));
+    },
   },
 }, (pod) => Object.entries(objectField(pod.metadata, 'annotations') ?? {})
   .filter(([key, value]) => key.startsWith(APPARMOR_ANNOTATION_PREFIX) && !allowed(value))

@@ -22,8 +22,10 @@ export const capabilitiesBaseline = containerRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => everyContainer(`${pod}.spec`,
-      (c) => allOf(c, [SC, 'capabilities', 'add'], 'cap', (cap) => `${cap} in ${strList(BASELINE_ALLOWED_CAPABILITIES)}`))),
+    get expression() {
+      return everyPod((pod) => everyContainer(`${pod}.spec`,
+        (c) => allOf(c, [SC, 'capabilities', 'add'], 'cap', (cap) => `${cap} in ${strList(BASELINE_ALLOWED_CAPABILITIES)}`)));
+    },
   },
 }, (c) => arrayField(objectField(c.securityContext, 'capabilities'), 'add').flatMap((cap, i) =>
   typeof cap === 'string' && BASELINE_ALLOWED_CAPABILITIES.has(cap) ? [] : [{

@@ -18,10 +18,12 @@ export const capabilitiesRestricted = containerRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => or(isWindows(`${pod}.spec`), everyContainer(`${pod}.spec`, (c) => and(
-      whenSet(c, [SC, 'capabilities', 'drop'], (drop) => `'ALL' in ${drop}`),
-      allOf(c, [SC, 'capabilities', 'add'], 'cap', (cap) => `${cap} == 'NET_BIND_SERVICE'`),
-    )))),
+    get expression() {
+      return everyPod((pod) => or(isWindows(`${pod}.spec`), everyContainer(`${pod}.spec`, (c) => and(
+        whenSet(c, [SC, 'capabilities', 'drop'], (drop) => `'ALL' in ${drop}`),
+        allOf(c, [SC, 'capabilities', 'add'], 'cap', (cap) => `${cap} == 'NET_BIND_SERVICE'`),
+      ))));
+    },
   },
 }, (c, pod) => {
   if (pod.windows) {

@@ -17,7 +17,9 @@ export const hostNamespaces = podRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => and(...['hostNetwork', 'hostPID', 'hostIPC'].map((f) => not(is(`${pod}.spec`, [f], 'true'))))),
+    get expression() {
+      return everyPod((pod) => and(...['hostNetwork', 'hostPID', 'hostIPC'].map((f) => not(is(`${pod}.spec`, [f], 'true')))));
+    },
   },
 }, (pod) => HOST_NAMESPACE_FIELDS
   .filter((name) => field(pod.spec, name) === true)

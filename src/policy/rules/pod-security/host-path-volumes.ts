@@ -14,7 +14,9 @@ export const hostPathVolumes = podRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => allOf(`${pod}.spec`, ['volumes'], 'v', (v) => `!has(${v}.hostPath)`)),
+    get expression() {
+      return everyPod((pod) => allOf(`${pod}.spec`, ['volumes'], 'v', (v) => `!has(${v}.hostPath)`));
+    },
   },
 }, (pod) => arrayField(pod.spec, 'volumes').flatMap((volume, i) => isSet(field(volume, 'hostPath')) ? [{
   path: [...pod.specPath, 'volumes', i, 'hostPath'],

@@ -65,7 +65,9 @@ export const hostPorts = containerRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
   admission: {
     target: 'pods',
-    expression: everyStoredHostPort((hp) => `${hp} == 0`),
+    get expression() {
+      return everyStoredHostPort((hp) => `${hp} == 0`);
+    },
   },
 }, (c, pod, target) => arrayField(c.container, 'ports').flatMap((port, i) => {
   const stored = storedHostPort(port, c, pod, target);

@@ -15,8 +15,10 @@ export const hostProcess = podRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => podAndContainers(`${pod}.spec`,
-      (b) => not(is(b, [SC, 'windowsOptions', 'hostProcess'], 'true')))),
+    get expression() {
+      return everyPod((pod) => podAndContainers(`${pod}.spec`,
+        (b) => not(is(b, [SC, 'windowsOptions', 'hostProcess'], 'true'))));
+    },
   },
 }, (pod) => securityContexts(pod)
   .filter((h) => field(objectField(h.securityContext, 'windowsOptions'), 'hostProcess') === true)

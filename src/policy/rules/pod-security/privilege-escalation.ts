@@ -15,8 +15,10 @@ export const privilegeEscalation = containerRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => or(isWindows(`${pod}.spec`),
-      everyContainer(`${pod}.spec`, (c) => is(c, [SC, 'allowPrivilegeEscalation'], 'false')))),
+    get expression() {
+      return everyPod((pod) => or(isWindows(`${pod}.spec`),
+        everyContainer(`${pod}.spec`, (c) => is(c, [SC, 'allowPrivilegeEscalation'], 'false'))));
+    },
   },
 }, (c, pod) => {
   const value = field(c.securityContext, 'allowPrivilegeEscalation');

@@ -15,7 +15,9 @@ export const privileged = containerRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => everyContainer(`${pod}.spec`, (c) => not(is(c, [SC, 'privileged'], 'true')))),
+    get expression() {
+      return everyPod((pod) => everyContainer(`${pod}.spec`, (c) => not(is(c, [SC, 'privileged'], 'true'))));
+    },
   },
 }, (c) => field(c.securityContext, 'privileged') === true
   ? [{ path: [...c.path, 'securityContext', 'privileged'], message: `container "${c.name}" sets securityContext.privileged to true` }]

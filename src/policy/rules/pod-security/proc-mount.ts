@@ -15,8 +15,10 @@ export const procMount = containerRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => everyContainer(`${pod}.spec`,
-      (c) => unsetOr(c, [SC, 'procMount'], (v) => `${v} == 'Default'`))),
+    get expression() {
+      return everyPod((pod) => everyContainer(`${pod}.spec`,
+        (c) => unsetOr(c, [SC, 'procMount'], (v) => `${v} == 'Default'`)));
+    },
   },
 }, (c) => {
   const value = field(c.securityContext, 'procMount');

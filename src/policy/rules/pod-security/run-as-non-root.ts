@@ -21,14 +21,16 @@ export const runAsNonRoot = podRule({
     target: 'pods',
     // Pod-level false fails outright; a container passes with its own true, or with the pod's true when it
     // does not say false itself.
-    expression: everyPod((pod) => {
-      const spec = `${pod}.spec`;
-      const podSays = (value: string) => is(spec, [SC, 'runAsNonRoot'], value);
-      return and(not(podSays('false')), everyContainer(spec, (c) => and(
-        not(is(c, [SC, 'runAsNonRoot'], 'false')),
-        or(is(c, [SC, 'runAsNonRoot'], 'true'), podSays('true')),
-      )));
-    }),
+    get expression() {
+      return everyPod((pod) => {
+        const spec = `${pod}.spec`;
+        const podSays = (value: string) => is(spec, [SC, 'runAsNonRoot'], value);
+        return and(not(podSays('false')), everyContainer(spec, (c) => and(
+          not(is(c, [SC, 'runAsNonRoot'], 'false')),
+          or(is(c, [SC, 'runAsNonRoot'], 'true'), podSays('true')),
+        )));
+      });
+    },
   },
 }, (pod) => {
   const out: Violation[] = [];

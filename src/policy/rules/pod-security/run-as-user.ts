@@ -14,7 +14,9 @@ export const runAsUser = podRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => podAndContainers(`${pod}.spec`, (b) => not(is(b, [SC, 'runAsUser'], '0')))),
+    get expression() {
+      return everyPod((pod) => podAndContainers(`${pod}.spec`, (b) => not(is(b, [SC, 'runAsUser'], '0'))));
+    },
   },
 }, (pod) => securityContexts(pod)
   .filter((h) => field(h.securityContext, 'runAsUser') === 0)

@@ -27,15 +27,17 @@ export const seccompRestricted = podRule({
   admission: {
     target: 'pods',
     // The pod may set an allowed type for all containers; a container that sets a type must use an allowed one.
-    expression: everyPod((pod) => {
-      const spec = `${pod}.spec`;
-      const podSet = present(spec, SC, 'seccompProfile');
-      const podOk = and(podSet, celAllowedSeccomp(select(spec, SC, 'seccompProfile')));
-      return or(isWindows(spec), and(
-        or(not(podSet), podOk),
-        everyContainer(spec, (c) => `(${present(c, SC, 'seccompProfile')} ? ${celAllowedSeccomp(select(c, SC, 'seccompProfile'))} : ${podOk})`),
-      ));
-    }),
+    get expression() {
+      return everyPod((pod) => {
+        const spec = `${pod}.spec`;
+        const podSet = present(spec, SC, 'seccompProfile');
+        const podOk = and(podSet, celAllowedSeccomp(select(spec, SC, 'seccompProfile')));
+        return or(isWindows(spec), and(
+          or(not(podSet), podOk),
+          everyContainer(spec, (c) => `(${present(c, SC, 'seccompProfile')} ? ${celAllowedSeccomp(select(c, SC, 'seccompProfile'))} : ${podOk})`),
+        ));
+      });
+    },
   },
 }, (pod) => {
   if (pod.windows) {

@@ -29,7 +29,9 @@ export const seccompBaseline = podRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => podAndContainers(`${pod}.spec`, (b) => unsetOr(b, [SC, 'seccompProfile'], celAllowedSeccomp))),
+    get expression() {
+      return everyPod((pod) => podAndContainers(`${pod}.spec`, (b) => unsetOr(b, [SC, 'seccompProfile'], celAllowedSeccomp)));
+    },
   },
 }, (pod) => securityContexts(pod).flatMap((h) => {
   const profile = field(h.securityContext, 'seccompProfile');

@@ -19,11 +19,13 @@ export const selinux = podRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => podAndContainers(`${pod}.spec`, (b) => unsetOr(b, [SC, 'seLinuxOptions'], (o) => and(
-      unsetOr(o, ['type'], (t) => `${t} in ${strList(ALLOWED_SELINUX_TYPES)}`),
-      unsetOr(o, ['user'], (u) => `${u} == ''`),
-      unsetOr(o, ['role'], (r) => `${r} == ''`),
-    )))),
+    get expression() {
+      return everyPod((pod) => podAndContainers(`${pod}.spec`, (b) => unsetOr(b, [SC, 'seLinuxOptions'], (o) => and(
+        unsetOr(o, ['type'], (t) => `${t} in ${strList(ALLOWED_SELINUX_TYPES)}`),
+        unsetOr(o, ['user'], (u) => `${u} == ''`),
+        unsetOr(o, ['role'], (r) => `${r} == ''`),
+      ))));
+    },
   },
 }, (pod) => securityContexts(pod).flatMap((h) => {
   const options = objectField(h.securityContext, 'seLinuxOptions');

@@ -26,8 +26,10 @@ export const sysctls = podRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => allOf(`${pod}.spec`, [SC, 'sysctls'], 'sysctl',
-      (s) => whenSet(s, ['name'], (name) => `${name} in ${strList(ALLOWED_SYSCTLS)}`))),
+    get expression() {
+      return everyPod((pod) => allOf(`${pod}.spec`, [SC, 'sysctls'], 'sysctl',
+        (s) => whenSet(s, ['name'], (name) => `${name} in ${strList(ALLOWED_SYSCTLS)}`)));
+    },
   },
 }, (pod) => arrayField(pod.securityContext, 'sysctls').flatMap((sysctl, i) => {
   const name = field(sysctl, 'name');

@@ -33,8 +33,10 @@ export const volumeTypes = podRule({
     target: 'pods',
     // The same deny-list as the TypeScript rule: with the eight allowed sources it covers every source of the
     // 1.28 Volume type, and a volume with only a name is an emptyDir after defaulting.
-    expression: everyPod((pod) => allOf(`${pod}.spec`, ['volumes'], 'v',
-      (v) => and(...FORBIDDEN_VOLUME_SOURCES.map((source) => `!has(${v}.${source})`)))),
+    get expression() {
+      return everyPod((pod) => allOf(`${pod}.spec`, ['volumes'], 'v',
+        (v) => and(...FORBIDDEN_VOLUME_SOURCES.map((source) => `!has(${v}.${source})`))));
+    },
   },
 }, (pod) => arrayField(pod.spec, 'volumes').flatMap((volume, i) => FORBIDDEN_VOLUME_SOURCES
   .filter((source) => isSet(field(volume, source)))

@@ -29,14 +29,16 @@ export const clusterAdminBinding: SetRule = {
   admission: {
     target: 'bindings',
     // The per-object part: a binding to cluster-admin, or a ClusterRoleBinding to admin or edit.
-    expression: not(and(
-      is('object', ['roleRef', 'kind'], "'ClusterRole'"),
-      unsetOr('object', ['roleRef', 'apiGroup'], (g) => or(`type(${g}) != string`, `${g} == ${str(RBAC_GROUP)}`)),
-      whenSet('object', ['roleRef', 'name'], (n) => or(
-        `${n} == 'cluster-admin'`,
-        and("object.kind == 'ClusterRoleBinding'", `${n} in ['admin', 'edit']`),
-      )),
-    )),
+    get expression() {
+      return not(and(
+        is('object', ['roleRef', 'kind'], "'ClusterRole'"),
+        unsetOr('object', ['roleRef', 'apiGroup'], (g) => or(`type(${g}) != string`, `${g} == ${str(RBAC_GROUP)}`)),
+        whenSet('object', ['roleRef', 'name'], (n) => or(
+          `${n} == 'cluster-admin'`,
+          and("object.kind == 'ClusterRoleBinding'", `${n} in ['admin', 'edit']`),
+        )),
+      ));
+    },
     limitation: 'a binding to a role of the same manifests that grants "*" verbs on "*" resources in "*" apiGroups '
       + '(cluster-admin in all but name) is caught by synth and check only: admission sees one object at a time and '
       + 'cannot look the role up',

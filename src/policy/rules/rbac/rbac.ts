@@ -185,7 +185,12 @@ export function grantRule(meta: Meta, grants: readonly Grant[]): GrantRule {
   return {
     ...meta,
     grants,
-    admission: { target: 'roles', expression: celGrantsNone(grants) },
+    admission: {
+      target: 'roles',
+      get expression() {
+        return celGrantsNone(grants);
+      },
+    },
     scope: 'object',
     kinds: ['Role', 'ClusterRole'],
     check(target) {

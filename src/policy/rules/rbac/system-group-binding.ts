@@ -30,8 +30,10 @@ export const systemGroupBinding: ObjectRule = {
   docsUrl: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#hardening',
   admission: {
     target: 'bindings',
-    expression: allOf('object', ['subjects'], 'subject', (subject) => or(`type(${subject}) != map`, not(whenSet(subject, ['name'],
-      (n) => `${n} in ${strList(['system:anonymous', 'system:unauthenticated', 'system:authenticated', 'system:serviceaccounts', 'system:masters'])}`)))),
+    get expression() {
+      return allOf('object', ['subjects'], 'subject', (subject) => or(`type(${subject}) != map`, not(whenSet(subject, ['name'],
+        (n) => `${n} in ${strList(['system:anonymous', 'system:unauthenticated', 'system:authenticated', 'system:serviceaccounts', 'system:masters'])}`))));
+    },
   },
   scope: 'object',
   kinds: ['RoleBinding', 'ClusterRoleBinding'],

@@ -33,14 +33,16 @@ export const wildcard: ObjectRule = {
   docsUrl: 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege',
   admission: {
     target: 'roles',
-    expression: {
-      // A "*" resource is the error; "*" in apiGroups or verbs, or a "*/sub" resource alone, is a warning.
-      error: celEveryRoleRule((r) => unsetOr(r, ['resources'], (l) => `!('*' in ${l})`)),
-      warning: celEveryRoleRule((r) => and(
-        unsetOr(r, ['apiGroups'], (l) => `!('*' in ${l})`),
-        unsetOr(r, ['verbs'], (l) => `!('*' in ${l})`),
-        unsetOr(r, ['resources'], (l) => or(`'*' in ${l}`, `!${l}.exists(x, type(x) == string && x.startsWith('*/'))`)),
-      )),
+    get expression() {
+      return {
+        // A "*" resource is the error; "*" in apiGroups or verbs, or a "*/sub" resource alone, is a warning.
+        error: celEveryRoleRule((r) => unsetOr(r, ['resources'], (l) => `!('*' in ${l})`)),
+        warning: celEveryRoleRule((r) => and(
+          unsetOr(r, ['apiGroups'], (l) => `!('*' in ${l})`),
+          unsetOr(r, ['verbs'], (l) => `!('*' in ${l})`),
+          unsetOr(r, ['resources'], (l) => or(`'*' in ${l}`, `!${l}.exists(x, type(x) == string && x.startsWith('*/'))`)),
+        )),
+      };
     },
   },
   scope: 'object',

@@ -18,7 +18,9 @@ export const externalIps: ObjectRule = {
   docsUrl: 'https://kubernetes.io/docs/concepts/services-networking/service/#external-ips',
   admission: {
     target: 'services',
-    expression: unsetOr('object', ['spec', 'externalIPs'], (ips) => `size(${ips}) == 0`),
+    get expression() {
+      return unsetOr('object', ['spec', 'externalIPs'], (ips) => `size(${ips}) == 0`);
+    },
   },
   scope: 'object',
   kinds: ['Service'],

@@ -22,14 +22,16 @@ export const loadBalancerSourceRanges: ObjectRule = {
   docsUrl: 'https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/',
   admission: {
     target: 'services',
-    expression: or(
-      not(is('object', ['spec', 'type'], "'LoadBalancer'")),
-      whenSet('object', ['spec', 'loadBalancerSourceRanges'], (ranges) => `${ranges}.exists(range, ${nonBlank('range')})`),
-      whenSet('object', ['metadata', 'annotations'], (a) => and(
-        `${str(SOURCE_RANGES_ANNOTATION)} in ${a}`,
-        nonBlank(`${a}[${str(SOURCE_RANGES_ANNOTATION)}]`),
-      )),
-    ),
+    get expression() {
+      return or(
+        not(is('object', ['spec', 'type'], "'LoadBalancer'")),
+        whenSet('object', ['spec', 'loadBalancerSourceRanges'], (ranges) => `${ranges}.exists(range, ${nonBlank('range')})`),
+        whenSet('object', ['metadata', 'annotations'], (a) => and(
+          `${str(SOURCE_RANGES_ANNOTATION)} in ${a}`,
+          nonBlank(`${a}[${str(SOURCE_RANGES_ANNOTATION)}]`),
+        )),
+      );
+    },
   },
   scope: 'object',
   kinds: ['Service'],

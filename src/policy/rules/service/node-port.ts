@@ -17,7 +17,9 @@ export const nodePort: ObjectRule = {
   docsUrl: 'https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport',
   admission: {
     target: 'services',
-    expression: not(is('object', ['spec', 'type'], "'NodePort'")),
+    get expression() {
+      return not(is('object', ['spec', 'type'], "'NodePort'"));
+    },
   },
   scope: 'object',
   kinds: ['Service'],

@@ -19,7 +19,9 @@ export const automountToken = podRule({
   docsUrl: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => is(`${pod}.spec`, ['automountServiceAccountToken'], 'false')),
+    get expression() {
+      return everyPod((pod) => is(`${pod}.spec`, ['automountServiceAccountToken'], 'false'));
+    },
   },
 }, (pod) => {
   const value = field(pod.spec, 'automountServiceAccountToken');

@@ -23,11 +23,13 @@ export const defaultServiceAccount = podRule({
   admission: {
     target: 'pods',
     // serviceAccountName decides when it is a non-empty string, else the deprecated serviceAccount.
-    expression: everyPod((pod) => {
-      const spec = `${pod}.spec`;
-      return `(${celNonEmptyString(spec, 'serviceAccountName')} ? ${spec}.serviceAccountName != 'default'`
-        + ` : (${celNonEmptyString(spec, 'serviceAccount')} ? ${spec}.serviceAccount != 'default' : false))`;
-    }),
+    get expression() {
+      return everyPod((pod) => {
+        const spec = `${pod}.spec`;
+        return `(${celNonEmptyString(spec, 'serviceAccountName')} ? ${spec}.serviceAccountName != 'default'`
+          + ` : (${celNonEmptyString(spec, 'serviceAccount')} ? ${spec}.serviceAccount != 'default' : false))`;
+      });
+    },
   },
 }, (pod) => {
   const name = stringField(pod.spec, 'serviceAccountName');

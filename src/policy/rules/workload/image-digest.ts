@@ -18,7 +18,9 @@ export const imageDigest = containerRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/containers/images/#image-names',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => everyContainer(`${pod}.spec`, (c) => celImage(c, celDigestPinned))),
+    get expression() {
+      return everyPod((pod) => everyContainer(`${pod}.spec`, (c) => celImage(c, celDigestPinned)));
+    },
   },
 }, (c) => {
   const image = stringField(c.container, 'image');

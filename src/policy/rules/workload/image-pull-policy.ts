@@ -25,12 +25,14 @@ export const imagePullPolicy = containerRule({
     target: 'pods',
     // The effective policy: the given one, or the one Kubernetes defaults to. Never fails; anything but Always
     // needs a digest.
-    expression: everyPod((pod) => everyContainer(`${pod}.spec`, (c) => celImage(c, (img) => {
-      const given = select(c, 'imagePullPolicy');
-      return `(${and(present(c, 'imagePullPolicy'), `${given} != ''`)}`
-        + ` ? ${and(`${given} != 'Never'`, or(`${given} == 'Always'`, celDigestPinned(img)))}`
-        + ` : ${or(celDefaultsToAlways(img), celDigestPinned(img))})`;
-    }))),
+    get expression() {
+      return everyPod((pod) => everyContainer(`${pod}.spec`, (c) => celImage(c, (img) => {
+        const given = select(c, 'imagePullPolicy');
+        return `(${and(present(c, 'imagePullPolicy'), `${given} != ''`)}`
+          + ` ? ${and(`${given} != 'Never'`, or(`${given} == 'Always'`, celDigestPinned(img)))}`
+          + ` : ${or(celDefaultsToAlways(img), celDigestPinned(img))})`;
+      })));
+    },
   },
 }, (c) => {
   const image = stringField(c.container, 'image');

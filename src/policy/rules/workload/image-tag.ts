@@ -20,10 +20,12 @@ export const imageTag = containerRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/containers/images/#image-names',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => everyContainer(`${pod}.spec`, (c) => celImage(c, (img) => or(
-      celDigestPinned(img),
-      and(`${img}.matches(${str(CEL_TAGGED)})`, `!${img}.matches(${str(CEL_LATEST)})`),
-    )))),
+    get expression() {
+      return everyPod((pod) => everyContainer(`${pod}.spec`, (c) => celImage(c, (img) => or(
+        celDigestPinned(img),
+        and(`${img}.matches(${str(CEL_TAGGED)})`, `!${img}.matches(${str(CEL_LATEST)})`),
+      ))));
+    },
   },
 }, (c) => {
   const image = stringField(c.container, 'image');

@@ -21,11 +21,13 @@ export const probes = containerRule({
   docsUrl: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => or(
-      `object.kind in ${strList(RUN_TO_COMPLETION_KINDS)}`,
-      and("object.kind == 'Pod'", whenSet(`${pod}.spec`, ['restartPolicy'], (p) => `${p} in ['Never', 'OnFailure']`)),
-      everyContainer(`${pod}.spec`, (c) => and(`has(${c}.livenessProbe)`, `has(${c}.readinessProbe)`), ['containers']),
-    )),
+    get expression() {
+      return everyPod((pod) => or(
+        `object.kind in ${strList(RUN_TO_COMPLETION_KINDS)}`,
+        and("object.kind == 'Pod'", whenSet(`${pod}.spec`, ['restartPolicy'], (p) => `${p} in ['Never', 'OnFailure']`)),
+        everyContainer(`${pod}.spec`, (c) => and(`has(${c}.livenessProbe)`, `has(${c}.readinessProbe)`), ['containers']),
+      ));
+    },
   },
 }, (c, pod) => {
   if (pod.runsToCompletion || c.list !== 'containers') {

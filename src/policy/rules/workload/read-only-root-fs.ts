@@ -18,8 +18,10 @@ export const readOnlyRootFs = containerRule({
   docsUrl: 'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => or(isWindows(`${pod}.spec`),
-      everyContainer(`${pod}.spec`, (c) => is(c, [SC, 'readOnlyRootFilesystem'], 'true')))),
+    get expression() {
+      return everyPod((pod) => or(isWindows(`${pod}.spec`),
+        everyContainer(`${pod}.spec`, (c) => is(c, [SC, 'readOnlyRootFilesystem'], 'true'))));
+    },
   },
 }, (c, pod) => pod.windows || field(c.securityContext, 'readOnlyRootFilesystem') === true
   ? []

@@ -39,10 +39,12 @@ export const resources = containerRule({
   docsUrl: 'https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/',
   admission: {
     target: 'pods',
-    expression: everyPod((pod) => everyContainer(`${pod}.spec`, (c) => and(
-      ...['cpu', 'memory'].map((r) => or(celResourceGiven(c, 'requests', r), celResourceGiven(c, 'limits', r))),
-      ...['cpu', 'memory'].map((r) => celResourceGiven(c, 'limits', r)),
-    ), ['initContainers', 'containers'])),
+    get expression() {
+      return everyPod((pod) => everyContainer(`${pod}.spec`, (c) => and(
+        ...['cpu', 'memory'].map((r) => or(celResourceGiven(c, 'requests', r), celResourceGiven(c, 'limits', r))),
+        ...['cpu', 'memory'].map((r) => celResourceGiven(c, 'limits', r)),
+      ), ['initContainers', 'containers']));
+    },
   },
 }, (c) => {
   if (c.list === 'ephemeralContainers') {
