@@ -105,6 +105,16 @@ function refusal(value: unknown): string | undefined {
     }
     return undefined;
   }
+  if (value instanceof Set) {
+    // js-yaml writes a Set as a mapping whose keys are its members.
+    for (const member of value) {
+      const why = typeof member === 'string' ? stringRefusal(member, true) : represented(member) ? refusal(member) : undefined;
+      if (why !== undefined) {
+        return why;
+      }
+    }
+    return undefined;
+  }
   if (value !== null && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)) {
     for (const key of Object.keys(value)) {
       const item = (value as Record<string, unknown>)[key];
@@ -121,8 +131,10 @@ function refusal(value: unknown): string | undefined {
 }
 
 /**
- * Throws the UnwritableValueError that {@link toYaml} would throw for `value`, without serializing it (one walk over
- * the value, no text kept): HardenedApp checks every judged object this way before cdk8s writes its first file.
+ * Throws an UnwritableValueError when {@link toYaml} would throw one for `value`, without serializing it (one walk
+ * over the value, no text kept): HardenedApp checks every judged object this way before cdk8s writes its first
+ * file. The walk refuses what the writer refuses (the same checks, on the values the dumper writes); for a value
+ * with several, it names the first in document order.
  */
 export function assertWritable(value: unknown): void {
   const why = refusal(value);
@@ -132,9 +144,8 @@ export function assertWritable(value: unknown): void {
 }
 
 /**
- * Double-quotes every string a reader of the written file would read as something else (see looksLikeNonString).
- * A string no reader reads back is refused before serializing (assertWritable); the refusal here covers values
- * outside JSON's types that the walk does not enter (a Set's members).
+ * Double-quotes every string a reader of the written file would read as something else (see looksLikeNonString),
+ * and refuses a string no reader reads back (the check assertWritable makes without serializing).
  */
 function quoteWhatReadsOtherwise(layout: ScalarLayout): void {
   if (layout.node.tag !== STR_TAG) {
@@ -204,7 +215,6 @@ const PRESENT: PresenterOptions = { schema: SCHEMA, lineWidth: -1, quoteStyle: '
  * U+2028, U+2029) or cannot read raw written as an escape. What it writes, both readers read back as `value`.
  */
 export function toYaml(value: unknown): string {
-  assertWritable(value);
   const text = present(jsToAst(value, SCHEMA, FROM_JS), PRESENT);
   return text.endsWith('\n') ? text : `${text}\n`;
 }

@@ -57,7 +57,7 @@ describe('toYaml', () => {
   test('assertWritable refuses what toYaml refuses, with its message, without serializing; a pair the writer drops is not judged', () => {
     const refused = [
       { '<<': 'x' }, { a: [1, { b: { '<<': null } }] }, { a: NaN }, { a: [0, -Infinity] }, { a: 'x\u0085y' },
-      { ['k\u009b']: 'v' }, { a: [{ b: ['ok', 'x\u007f'] }] },
+      { ['k\u009b']: 'v' }, { a: [{ b: ['ok', 'x\u007f'] }] }, { a: new Set(['ok', '<<']) }, { a: new Set(['x\u0085']) },
     ];
     for (const value of refused) {
       let expected: unknown;
@@ -110,6 +110,28 @@ describe('toYaml', () => {
     expect(text.split('\n')[0]).toBe('z: 1');
     expect(text).toContain(`  long: ${long}\n`);
     expect(text).toContain('  script: |\n    set -e\n    echo hi\n');
+  });
+
+  test('property: assertWritable throws exactly when toYaml throws, for any JSON value with keys, strings and numbers it refuses', () => {
+    const text = fc.oneof(fc.constantFrom('<<', 'x\u0085', '\u007f', 'a\u009b', 'ok', 'yes', ''), fc.string({ maxLength: 4 }));
+    const scalar = fc.oneof(text, fc.constantFrom(NaN, Infinity, -Infinity, 0, 1.5), fc.integer(), fc.boolean(), fc.constant(null),
+      fc.constant(undefined));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(text.filter((k) => k !== '__proto__'), tie('node'), { maxKeys: 3 })),
+    })).node;
+    const throws = (f: () => unknown) => {
+      try {
+        f();
+        return false;
+      } catch (error) {
+        expect(error).toBeInstanceOf(UnwritableValueError);
+        return true;
+      }
+    };
+    fc.assert(fc.property(value, (v) => {
+      expect(throws(() => assertWritable(v))).toBe(throws(() => toYaml(v)));
+    }), { numRuns: 2000 });
   });
 
   test('an object used twice is written twice, never as an anchor and alias', () => {
