@@ -91,9 +91,24 @@ if (process.argv[2] === '--scenario') {
 }
 
 // ---------------------------------------------------------------- orchestration
-function scenario(name, arg, reps) {
-  const out = execFileSync(process.execPath, [__filename, '--scenario', name, String(arg), String(reps)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+function scenario(name, arg, reps, env = {}) {
+  const out = execFileSync(process.execPath, [__filename, '--scenario', name, String(arg), String(reps)], {
+    encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ...env },
+  });
   return JSON.parse(out);
+}
+
+/**
+ * A RAM filesystem to run the CLI synth on as well (Linux's /dev/shm when it is a tmpfs), or undefined: the same work
+ * without the disk, so that what writing one file per object costs on this machine's disk shows beside it.
+ */
+function ramFolder() {
+  try {
+    const mounted = readFileSync('/proc/mounts', 'utf8').split('\n').some((line) => /^\S+ \/dev\/shm tmpfs /.test(line));
+    return mounted ? '/dev/shm' : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The environment of bench/scale-main.js for a CLI synth argument: `1000` (a HardenedApp) or `1000:plain` (a plain App). */
@@ -169,8 +184,8 @@ function main() {
     // On a shared machine run times drift by 10-20%, and a pair run back to back sees the same drift; the ratio
     // reported is the median of the pairs' ratios, the times the medians of each side.
     const pairCount = quick ? 3 : 5;
-    const paired = (subject, floorName, arg, reps) => {
-      const pairs = Array.from({ length: pairCount }, () => [scenario(subject, arg, reps), scenario(floorName, arg, reps)]);
+    const paired = (subject, floorName, arg, reps, env = {}) => {
+      const pairs = Array.from({ length: pairCount }, () => [scenario(subject, arg, reps, env), scenario(floorName, arg, reps, env)]);
       const side = (i) => ({
         ms: median(pairs.map((p) => p[i].ms)),
         peakRssMb: Math.max(...pairs.map((p) => p[i].peakRssMb)),
@@ -261,6 +276,15 @@ function main() {
         + `vs the app alone writing its YAML ${app.ms.toFixed(0)} ms = ${ratio.toFixed(2)}x; CLI peak RSS ${cli.peakRssMb.toFixed(0)} MB (the app runs in its own process)`);
     }
     const cliRatio = cliRuns[`hardened:${cliN}`];
+    // The same pairs with every folder on a RAM filesystem (the app's output, synth's work folder and the tree).
+    const ram = ramFolder();
+    const ramRuns = {};
+    for (const n of ram ? [cliN, ...(quick ? [] : [5000])] : []) {
+      const { subject: cli, floor: app, ratio } = paired('synth-cli', 'synth-app', `${n}`, 1, { TMPDIR: ram });
+      ramRuns[n] = ratio;
+      say(`synth  CLI on a RAM filesystem (TMPDIR=${ram}; HardenedApp, N=${n}): ${cli.ms.toFixed(0)} ms vs the app alone ${app.ms.toFixed(0)} ms `
+        + `= ${ratio.toFixed(2)}x (the line above without this machine's disk: synth writes one file per object, the app one per chart)`);
+    }
 
     const result = {
       quick,
@@ -283,6 +307,8 @@ function main() {
       synth_cli_ratio: Number(cliRatio.toFixed(3)),
       synth_cli_ratio_plain_app: Number(cliRuns[`plain:${cliN}`].toFixed(3)),
       ...(cliRuns['hardened:5000'] !== undefined ? { synth_cli_ratio_5000: Number(cliRuns['hardened:5000'].toFixed(3)) } : {}),
+      ...(ramRuns[cliN] !== undefined ? { synth_cli_ratio_ramfs: Number(ramRuns[cliN].toFixed(3)) } : {}),
+      ...(ramRuns[5000] !== undefined ? { synth_cli_ratio_ramfs_5000: Number(ramRuns[5000].toFixed(3)) } : {}),
       peak_rss_mb: Math.round(peak),
       cold_start_ms: Math.round(cold),
     };
