@@ -282,10 +282,16 @@ export class SynthGuard {
       return body();
     }
     const cdk8sWriter = original.value as (...docs: unknown[]) => string;
-    const checked = new Set<unknown>();
+    // Objects are only added to `pinned` during a run (in order), so those checked so far are its first ones: each
+    // stringify (one per chart) checks only what was pinned since, not every object again.
+    let checked = 0;
     const checkAll = () => {
+      if (this.pinned.size === checked) {
+        return;
+      }
+      let index = 0;
       for (const [json, construct] of this.pinned) {
-        if (checked.has(json)) {
+        if (index++ < checked) {
           continue;
         }
         try {
@@ -296,8 +302,8 @@ export class SynthGuard {
           }
           throw error;
         }
-        checked.add(json);
       }
+      checked = this.pinned.size;
     };
     Object.defineProperty(Yaml, 'stringify', {
       ...original,
