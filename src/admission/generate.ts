@@ -1,4 +1,5 @@
 import { ALL_RULES, rulesForProfile } from '../catalogue';
+import { ownedBy } from '../policy/owners';
 import { checkProfile } from '../policy/packs';
 import { AdmissionEntry, CelEntry, isCelEntry, Profile, Rule, Severity } from '../policy/rule';
 import { KUBERNETES_VERSION } from '../version';
@@ -74,29 +75,10 @@ export interface AdmissionExemption {
 export const MAX_MATCH_CONDITIONS = 64;
 
 /**
- * The objects a workload's controller creates, as (kind, its controller's kind and apiVersion, how the controller's
- * name derives from the workload's). Each is matched by its controller reference (`ownerReferences[]` with
- * `controller: true`, of that apiVersion and kind), never by a name prefix of its own:
- * - a Deployment's ReplicaSets by a controller reference to the Deployment itself;
- * - a Deployment's Pods, whose controller is a ReplicaSet (admission cannot look the ReplicaSet up), by a
- *   controller reference to the ReplicaSet named exactly `<deployment>-<pod-template-hash label of the Pod>`, as
- *   the Deployment controller names it: a Pod of an unrelated ReplicaSet `web-abc` (no such label, or another
- *   hash) is not covered by an exemption of Deployment `web`;
- * - a CronJob's Jobs by a controller reference to the CronJob; its Pods by one to a Job named
- *   `<cronjob>-<scheduled time in minutes>` (a Job's Pods carry no label that ties them to the CronJob);
- * - the other workloads' Pods by a controller reference to the workload.
+ * CEL that is true for the requests an exemption (with a kind or a name) covers: the object itself, and what the
+ * workload's controller creates from it by the table of src/policy/owners (`controlledByWorkload` is the same
+ * decision in the engine). Names and kinds are validated DNS names and identifiers.
  */
-const OWNED: Readonly<Record<string, ReadonlyArray<{ kind: string; owner: string; ownerApiVersion: string; via?: 'pod-template-hash' | 'schedule' }>>> = {
-  Deployment: [{ kind: 'ReplicaSet', owner: 'Deployment', ownerApiVersion: 'apps/v1' }, { kind: 'Pod', owner: 'ReplicaSet', ownerApiVersion: 'apps/v1', via: 'pod-template-hash' }],
-  CronJob: [{ kind: 'Job', owner: 'CronJob', ownerApiVersion: 'batch/v1' }, { kind: 'Pod', owner: 'Job', ownerApiVersion: 'batch/v1', via: 'schedule' }],
-  DaemonSet: [{ kind: 'Pod', owner: 'DaemonSet', ownerApiVersion: 'apps/v1' }],
-  StatefulSet: [{ kind: 'Pod', owner: 'StatefulSet', ownerApiVersion: 'apps/v1' }],
-  ReplicaSet: [{ kind: 'Pod', owner: 'ReplicaSet', ownerApiVersion: 'apps/v1' }],
-  ReplicationController: [{ kind: 'Pod', owner: 'ReplicationController', ownerApiVersion: 'v1' }],
-  Job: [{ kind: 'Pod', owner: 'Job', ownerApiVersion: 'batch/v1' }],
-};
-
-/** CEL that is true for the requests an exemption (with a kind or a name) covers. Names and kinds are validated DNS names and identifiers. */
 export function exemptionExpression(e: AdmissionExemption): string {
   const all = (parts: string[]) => (parts.length ? parts.join(' && ') : 'true');
   const name = "(has(object.metadata.name) ? object.metadata.name : '')";
@@ -105,7 +87,7 @@ export function exemptionExpression(e: AdmissionExemption): string {
     ...(e.name !== undefined ? [`${name} == '${e.name}'`] : []),
   ]);
   const hash = "object.metadata.labels['pod-template-hash']";
-  const owned = (e.kind !== undefined ? OWNED[e.kind] ?? [] : []).map(({ kind, owner, ownerApiVersion, via }) => {
+  const owned = (e.kind !== undefined ? ownedBy(e.kind) : []).map(({ kind, owner, ownerApiVersion, via }) => {
     const labelled = via === 'pod-template-hash' ? ` && has(object.metadata.labels) && 'pod-template-hash' in object.metadata.labels && ${hash}.matches('^[a-z0-9]+$')` : '';
     const ownerName = e.name === undefined ? '' : via === 'pod-template-hash'
       ? ` && o.name == '${e.name}-' + ${hash}`

@@ -1,4 +1,5 @@
 import { isObject, JsonObject, objectField, stringField } from './json';
+import { controlledByWorkload } from './owners';
 import { formatPath } from './path';
 import { podSpecProblems, podViews } from './pod-spec';
 import { Finding, LIST_CARRIER_RULE_ID, Manifest, ObjectRef, Profile, READING_DIFFERS_RULE_ID, Rule, RuleContext, Severity, Target, Violation } from './rule';
@@ -60,13 +61,17 @@ function refOf(target: Target | undefined, object: unknown): ObjectRef {
 }
 
 /**
- * Whether a code suppression or an exemption covers a finding. For an exemption, a Namespace object is in its own
- * namespace (as an admission binding's namespaceSelector selects the Namespace object itself).
+ * Whether a code suppression or an exemption covers a finding on `object` (`ref` is its reference). For an
+ * exemption, a Namespace object is in its own namespace (as an admission binding's namespaceSelector selects the
+ * Namespace object itself), and an exemption with a workload's kind also covers what that workload's controller
+ * creates (its ReplicaSets, Jobs and Pods, by controller reference: src/policy/owners), as the admission policies'
+ * match conditions do, so an exemption of Deployment `web` covers the Pods of `web` that `audit` judges itself.
  */
-function matches(suppression: Suppression, ref: ObjectRef, path: string, exemption = false): boolean {
+function matches(suppression: Suppression, ref: ObjectRef, path: string, exemption = false, object?: unknown): boolean {
   const namespace = exemption && ref.kind === 'Namespace' && ref.apiVersion === 'v1' ? ref.name : ref.namespace;
-  return (suppression.kind === undefined || suppression.kind === ref.kind)
-    && (suppression.name === undefined || suppression.name === ref.name)
+  const selected = (suppression.kind === undefined || suppression.kind === ref.kind)
+    && (suppression.name === undefined || suppression.name === ref.name);
+  return (selected || (exemption && suppression.kind !== undefined && controlledByWorkload(object, suppression.kind, suppression.name)))
     && (suppression.namespace === undefined || suppression.namespace === namespace)
     && (suppression.path === undefined || path === suppression.path || path.startsWith(`${suppression.path}.`)
       || path.startsWith(`${suppression.path}[`));
@@ -456,7 +461,7 @@ function applySuppressions(
         used.set(finding.ruleId, (used.get(finding.ruleId) ?? 0) + 1);
         return { ...finding, suppressed: true, suppressionReason: own.reason };
       }
-      const match = given.findIndex((g) => g.s.ruleId === finding.ruleId && matches(g.s, finding.object, finding.path, g.source === 'config'));
+      const match = given.findIndex((g) => g.s.ruleId === finding.ruleId && matches(g.s, finding.object, finding.path, g.source === 'config', target?.object));
       if (match < 0) {
         return finding;
       }

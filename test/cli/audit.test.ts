@@ -121,6 +121,32 @@ describe('cdk8s-hardened audit (fake kubectl replaying a real API server)', () =
       + '1 object (1 Pod) judged themselves: they differ from the pod template of the controller that owns them (see their audit-differs-from-owner findings)\n');
   });
 
+  test('an exemption of the Deployment covers its Pod judged itself, as the admission policy\'s match condition does', async () => {
+    const list = JSON.parse(readFileSync(RECORDED, 'utf8')) as { items: Array<{ kind: string; metadata: { name: string }; spec: { containers: unknown[] } }> };
+    const pod = list.items.find((o) => o.kind === 'Pod' && o.metadata.name === 'web-5d8f9c-x7k2p')!;
+    pod.spec.containers.push({ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.20.0', securityContext: { privileged: true } });
+    const env = fakeKubectl({ output: JSON.stringify(list) }).env;
+    const privilegedOnPod = async (exemption: string[]) => {
+      const dir = dirs.dir();
+      writeFileSync(join(dir, '.cdk8s-hardened.yaml'), ['profile: pss-baseline', 'exemptions:', '  - rule: pss-baseline-privileged', ...exemption,
+        '    reason: "MESH-1 the mesh sidecar needs privileged until the CNI plugin lands"', ''].join('\n'));
+      const r = await cli(['audit', '--format', 'json'], { env, cwd: dir, now: NOW });
+      const report = JSON.parse(r.stdout) as JsonReport & { suppressions: Array<{ findings: number; source: string }> };
+      return { code: r.code, suppressions: report.suppressions, findings: report.findings.filter((f) => key(f.object) === 'Pod audit-shop/web-5d8f9c-x7k2p' && f.ruleId === 'pss-baseline-privileged') as unknown as Array<{ suppressed?: boolean; suppressionReason?: string }> };
+    };
+    const covered = await privilegedOnPod(['    namespace: audit-shop', '    kind: Deployment', '    name: web']);
+    expect(covered.findings.length).toBeGreaterThan(0);
+    expect(covered.findings.map((f) => [f.suppressed, f.suppressionReason]))
+      .toEqual(covered.findings.map(() => [true, 'exemption: MESH-1 the mesh sidecar needs privileged until the CNI plugin lands']));
+    expect(covered.suppressions.filter((s) => s.source === 'config').map((s) => s.findings)).toEqual([covered.findings.length]);
+    // Another Deployment's exemption, or this one's in another namespace, covers nothing here.
+    for (const other of [['    namespace: audit-shop', '    kind: Deployment', '    name: web-5d8f9c'], ['    namespace: default', '    kind: Deployment', '    name: web']]) {
+      const r = await privilegedOnPod(other);
+      expect(r.findings.length).toBeGreaterThan(0);
+      expect(r.findings.some((f) => f.suppressed === true)).toBe(false);
+    }
+  });
+
   test('what the server adds (status, managedFields, uid, resourceVersion, ownerReferences, defaults) is no finding', async () => {
     const recorded = readFileSync(RECORDED, 'utf8');
     for (const field of ['"status"', '"resourceVersion"', '"uid"', '"ownerReferences"', '"creationTimestamp": null']) {
