@@ -180,36 +180,32 @@ export class LineIndex {
 }
 
 /**
- * The positions of one document, shared by the locators of the objects it holds (the items of a List): parsed once
- * for all of them, not once per item.
+ * A key naming one document for the locators of the objects it holds (the items of a List): they share its
+ * positions, parsed once for all of them while they are asked in a row, not once per item.
  */
-export interface PositionCache {
-  computed?: boolean;
-  tree?: ReturnType<typeof positions>;
-}
+export type PositionCache = object;
+
+/**
+ * The positions of the document located last. Only one is kept: a tree is garbage as soon as the next document is
+ * asked for, so a run that locates the findings of thousands of documents holds one tree at a time, not thousands
+ * (they made the collector copy every tree from young to old space). The engine asks for every line of one
+ * object in a row (`judge`), so no document is parsed twice there.
+ */
+let last: { readonly key: unknown; readonly text: string; readonly firstLine: number; readonly maxDepth: number; readonly tree: ReturnType<typeof positions>; readonly lines: LineIndex } | undefined;
 
 /**
  * A function giving the line of a field of the object at `prefix` inside the document `text` (whose first line
  * is `firstLine` of its file): the line of the field's key, or of its nearest existing ancestor (a field a merge
- * key brought in is reported at the merge key).
+ * key brought in is reported at the merge key). `shared` names the document when several objects come from it.
  */
 export function documentLocator(text: string, firstLine: number, prefix: Path, maxDepth: number, shared?: PositionCache): (path: Path) => number | undefined {
-  let tree: ReturnType<typeof positions> | null = null;
-  let lines: LineIndex | undefined;
+  const key: unknown = shared ?? text;
   return (path: Path) => {
-    if (tree === null) {
-      if (shared?.computed) {
-        tree = shared.tree;
-      } else {
-        tree = positions(text, maxDepth);
-        if (shared) {
-          shared.computed = true;
-          shared.tree = tree;
-        }
-      }
-      lines = new LineIndex(text, firstLine);
+    if (!last || last.key !== key || last.text !== text || last.firstLine !== firstLine || last.maxDepth !== maxDepth) {
+      last = { key, text, firstLine, maxDepth, tree: positions(text, maxDepth), lines: new LineIndex(text, firstLine) };
     }
-    if (!tree || !lines) {
+    const { tree, lines } = last;
+    if (!tree) {
       return firstLine;
     }
     const { anchors } = tree;

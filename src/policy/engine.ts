@@ -1,6 +1,6 @@
 import { isObject, JsonObject, objectField, stringField } from './json';
 import { controlledByWorkload } from './owners';
-import { formatPath } from './path';
+import { formatPath, Path } from './path';
 import { podSpecProblems, podViews } from './pod-spec';
 import { Finding, LIST_CARRIER_RULE_ID, Manifest, ObjectRef, Profile, READING_DIFFERS_RULE_ID, Rule, RuleContext, Severity, Target, Violation } from './rule';
 import { rulesForProfile } from './packs';
@@ -283,11 +283,15 @@ function judge(manifests: readonly Manifest[], rules: readonly Rule[], options: 
   const targets = manifests.map((m) => toTarget(m.object));
   const perObject: Finding[][] = manifests.map(() => []);
 
+  // Lines of fields are found object by object once every rule has run (`resolveLines`), not as rules report
+  // (rule by rule): a document is then parsed for its positions once, and its positions are garbage right after.
+  const pending: Array<Array<{ finding: { line?: number }; path: Path }> | undefined> = [];
   const emit = (index: number, ruleId: string, severity: Severity, remediation: string, violation: Violation) => {
     const manifest = manifests[index];
     const origin = manifest.origin;
-    const line = origin?.locate?.(violation.path) ?? origin?.line;
-    perObject[index].push({
+    const locate = origin?.locate !== undefined;
+    const line = locate ? 0 : origin?.line;
+    const finding: Finding = {
       ruleId,
       severity: violation.severity ?? severity,
       object: refOf(targets[index], manifest.object),
@@ -298,7 +302,27 @@ function judge(manifests: readonly Manifest[], rules: readonly Rule[], options: 
       ...(line !== undefined ? { line } : {}),
       ...(origin?.constructPath !== undefined ? { constructPath: origin.constructPath } : {}),
       suppressed: false,
-    });
+    };
+    perObject[index].push(finding);
+    if (locate) {
+      (pending[index] ??= []).push({ finding, path: violation.path });
+    }
+  };
+  const resolveLines = (index: number) => {
+    const waiting = pending[index];
+    if (!waiting) {
+      return;
+    }
+    pending[index] = undefined;
+    const origin = manifests[index].origin;
+    for (const { finding, path } of waiting) {
+      const line = origin?.locate?.(path) ?? origin?.line;
+      if (line === undefined) {
+        delete finding.line;
+      } else {
+        finding.line = line;
+      }
+    }
   };
   const crashed = (rule: Rule, error: unknown): Violation => ({
     severity: 'error',
@@ -438,7 +462,7 @@ function judge(manifests: readonly Manifest[], rules: readonly Rule[], options: 
     }
   });
 
-  return applySuppressions(manifests, targets, perObject, knownRuleIds, options, emit);
+  return applySuppressions(manifests, targets, perObject, knownRuleIds, options, emit, resolveLines);
 }
 
 function applySuppressions(
@@ -448,11 +472,13 @@ function applySuppressions(
   knownRuleIds: ReadonlySet<string>,
   options: EvaluateOptions,
   emit: (index: number, ruleId: string, severity: Severity, remediation: string, violation: Violation) => void,
+  resolveLines: (index: number) => void,
 ): ShardEvaluation {
   const given = givenSuppressions(options);
   const givenUses = given.map(() => 0);
   const annotations: SuppressionInForce[][] = [];
   targets.forEach((target, index) => {
+    resolveLines(index);
     const annotated = target ? annotationSuppressions(target.object as JsonObject, knownRuleIds, options.suppressionPolicy, ENGINE_FINDING_IDS) : undefined;
     const used = new Map<string, number>();
     const findings = perObject[index].map((finding) => {
@@ -473,6 +499,7 @@ function applySuppressions(
     for (const problem of annotated?.problems ?? []) {
       emit(index, problem.ruleId, problem.severity ?? 'error', problem.remediation ?? '', problem);
     }
+    resolveLines(index);
     const origin = manifests[index].origin;
     const inForce: SuppressionInForce[] = [];
     for (const [ruleId, s] of annotated?.suppressions ?? []) {
