@@ -3,7 +3,7 @@
  * errors reported in one line, the atomic file write, the tool's version, colour and progress on a terminal.
  * Imports no command module, so every command (and program.ts) can import it.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'fs';
 import { basename, dirname, join, resolve } from 'path';
 
 /** What the CLI touches of the outside world, so tests can run it in-process. */
@@ -58,9 +58,28 @@ export class OutputFileError extends Error {
  * Writes `text` to `file` so readers see the old content or the complete new one, never a partial file: the
  * text goes to a temporary file in the same folder (made if missing), is flushed to disk, then renamed over
  * `file`. On failure the temporary file is removed and `file` is untouched.
+ *
+ * What is not a regular file is written in place, never replaced: a device (`-o /dev/null`, `-o /dev/stdout`),
+ * a named pipe or a socket (a rename over `/dev/null` run as root would put a regular file in its place). A
+ * symbolic link to a file is followed: the file it names is replaced, the link stays.
  */
 export function writeFileAtomically(file: string, text: string): void {
-  const target = resolve(file);
+  let existing: ReturnType<typeof statSync> | undefined;
+  try {
+    existing = statSync(file);
+  } catch {
+    // Absent (or unreadable): written as a new file below, which reports what is wrong.
+  }
+  if (existing && !existing.isFile() && !existing.isDirectory()) {
+    try {
+      writeFileSync(file, text);
+    } catch (error) {
+      const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new OutputFileError(`${file}: cannot be written (${why}); choose another --output file`);
+    }
+    return;
+  }
+  const target = existing?.isFile() ? realpathSync(file) : resolve(file);
   const dir = dirname(target);
   const temp = join(dir, `.${basename(target)}.${(require('crypto') as typeof import('crypto')).randomBytes(6).toString('hex')}.tmp`);
   let fd: number | undefined;

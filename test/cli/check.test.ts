@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { spawn, spawnSync } from 'child_process';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { PROGRESS_MIN_FILES, PROGRESS_MIN_OBJECTS } from '../../src/cli/check';
 import { writeFileAtomically } from '../../src/cli/common';
@@ -194,6 +195,34 @@ describe('check: --output', () => {
     writeFileAtomically(target, 'two');
     expect(readFileSync(target, 'utf8')).toBe('two');
     expect(readdirSync(dir)).toEqual(['x.json']);
+  });
+
+  test('writeFileAtomically writes a named pipe or a device in place (never renames over it) and keeps a symbolic link', async () => {
+    const dir = tmp.dir();
+    // A link to a report file: the file it names gets the text, the link stays a link.
+    writeFileSync(join(dir, 'real.json'), 'old');
+    symlinkSync(join(dir, 'real.json'), join(dir, 'link.json'));
+    writeFileAtomically(join(dir, 'link.json'), 'new');
+    expect(lstatSync(join(dir, 'link.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real.json'), 'utf8')).toBe('new');
+    // A named pipe, as `-o /dev/stdout` or `-o >(...)` gives: its reader gets the text and the pipe stays a pipe.
+    const fifo = join(dir, 'pipe');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) {
+      console.log('mkfifo is not available here: the named-pipe case of writeFileAtomically is not tested');
+      return;
+    }
+    const reader = spawn('cat', [fifo]);
+    let got = '';
+    reader.stdout.on('data', (d: Buffer) => {
+      got += d.toString();
+    });
+    const ended = new Promise<void>((done) => reader.on('close', () => done()));
+    const timer = setTimeout(() => reader.kill(), 10_000);
+    writeFileAtomically(fifo, 'report');
+    await ended;
+    clearTimeout(timer);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(got).toBe('report');
   });
 });
 
