@@ -7,7 +7,7 @@ import { KustomizeReading, readKustomize } from './kyaml';
 import { metadataProblem } from './meta';
 import { InputError, NotKubernetesError } from './errors';
 import { isJsonStream, JsonError, splitJsonStream } from './json';
-import { documentLocator, LineIndex, PositionCache } from './locate';
+import { documentLocator, LineIndex } from './locate';
 import { Chunk, constructKubectl, DocumentFacts, parseDocumentEvents, ReadError, setKey, splitDocuments } from './yaml';
 
 /** At most this many alias nodes per document: more is a "billion laughs" bomb. */
@@ -204,16 +204,9 @@ function objectErrorToInput(error: ObjectError, place: DocumentPlace): InputErro
   return error.notKubernetes ? new NotKubernetesError(message) : new InputError(message);
 }
 
-/** Per document, the positions its objects' locators share (a List's items are located in one parse of it). */
-const SHARED_POSITIONS = new WeakMap<DocumentPlace, PositionCache>();
-
 function manifestOf(member: Member, place: DocumentPlace, notes: readonly ReaderNote[] = [], alternate?: JsonObject): Manifest {
-  let shared = SHARED_POSITIONS.get(place);
-  if (!shared) {
-    shared = {};
-    SHARED_POSITIONS.set(place, shared);
-  }
-  const locate = documentLocator(place.text, place.line, member.path, MAX_DEPTH, shared);
+  // The document's place names it for the locators of the objects it holds (a List's items share its positions).
+  const locate = documentLocator(place.text, place.line, member.path, MAX_DEPTH, place);
   const all = member.carrier ? [carrierNote(member.carrier), ...notes] : notes;
   // A document's own object starts on its first line of content: found without parsing it again (every report
   // names the line of every object). An item of a list is found by the locator.

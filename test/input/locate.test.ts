@@ -5,7 +5,8 @@ jest.mock('js-yaml', () => {
   const actual = jest.requireActual('js-yaml');
   return { ...actual, parseEvents: jest.fn(actual.parseEvents) };
 });
-import { documentLocator, PositionCache } from '../../src/input/locate';
+import * as fc from 'fast-check';
+import { documentLocator, locateBothWays, PositionCache } from '../../src/input/locate';
 import { parseManifests } from '../../src/input/parse';
 import { evaluate } from '../../src/catalogue';
 
@@ -48,4 +49,59 @@ test('the engine finds every line of one object in a row: each document with fin
   expect(findings.filter((f) => f.object.name === 'p2').map((f) => [f.path, f.line])).toEqual(expect.arrayContaining([
     ['spec.hostNetwork', 34], ['spec.containers[0].securityContext.privileged', 40], ['spec.containers[0].securityContext.capabilities.add[0]', 41],
   ]));
+});
+
+describe('the walk on the events finds what the position tree finds', () => {
+  // Documents as js-yaml writes random values (block and flow styles, quoted keys, keys that resolve to numbers
+  // and booleans), then hand-written ones with anchors, aliases, merge keys, collection keys and comments.
+  const key = fc.oneof(fc.constantFrom('a', 'b', 'spec', 'name', '1', 'true', 'yes', '0x1', '~', 'a b', '<<x'), fc.string({ maxLength: 4 }));
+  const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: 'small' }, fc.constantFrom(1, 'x', true, null, 'multi\nline', ''), fc.array(tie('node'), { maxLength: 4 }),
+      fc.dictionary(key, tie('node'), { maxKeys: 5 })),
+  })).node;
+  const pathOf = (v: unknown, picks: number[]): Array<string | number> => {
+    const out: Array<string | number> = [];
+    let node = v;
+    for (const pick of picks) {
+      if (Array.isArray(node) && node.length) {
+        const i = pick % (node.length + 1);
+        out.push(i);
+        node = node[i];
+      } else if (node !== null && typeof node === 'object' && Object.keys(node).length) {
+        const keys = Object.keys(node);
+        const k = keys[pick % keys.length] ?? 'missing';
+        out.push(pick % 7 === 0 ? 'missing' : k);
+        node = (node as Record<string, unknown>)[k];
+      } else {
+        out.push(pick % 2 ? 'beyond' : 0);
+      }
+    }
+    return out;
+  };
+
+  test('property: random documents and paths, existing or not', () => {
+    fc.assert(fc.property(value, fc.array(fc.nat(20), { maxLength: 5 }), fc.integer({ min: -1, max: 3 }), (v, picks, flowLevel) => {
+      const text = jsYaml.dump(v, { flowLevel });
+      const both = locateBothWays(text, pathOf(v, picks), 200);
+      expect(both).toBeDefined();
+      expect(both!.walked).toBe(both!.tree);
+    }), { numRuns: 1500 });
+  });
+
+  test.each([
+    ['base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n', [['m', 'x'], ['m', 'y'], ['base', 'x']]],
+    ['a: &a\n  b: 1\nc: *a\n', [['c', 'b'], ['a', 'b'], ['c']]],
+    ['? [k]\n: v\nq: 1\n', [['q'], ['k']]],
+    ['# c\nlist:\n  - &i {n: 1}\n  - *i\n', [['list', 1, 'n'], ['list', 0, 'n'], ['list', 2]]],
+    ['a: 1\na: 2\n', [['a']]],
+    ['', [['a']]],
+    ['just a scalar\n', [['a', 0]]],
+  ])('%j', (text, paths) => {
+    for (const path of paths as Array<Array<string | number>>) {
+      const both = locateBothWays(text, path, 200);
+      if (both) {
+        expect([path, both.walked ?? both.tree]).toEqual([path, both.tree]);
+      }
+    }
+  });
 });
