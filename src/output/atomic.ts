@@ -149,6 +149,26 @@ const LOCK_ATTEMPTS = 100;
 const LOCK_WAIT_MS = 20;
 
 /**
+ * Removes the lock drafts (`.<name>.lock.new-<pid>-<hex>`) of runs that are gone: a run killed between writing its
+ * draft and removing it leaves one behind. Called by the run that holds the lock; a live run's draft is kept.
+ */
+function removeDeadDrafts(file: string): void {
+  const prefix = `${basename(file)}.new-`;
+  let entries: string[];
+  try {
+    entries = readdirSync(dirname(file));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const m = entry.startsWith(prefix) ? /^([0-9]+)-[0-9a-f]{12}$/.exec(entry.slice(prefix.length)) : null;
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) {
+      rmSync(join(dirname(file), entry), { force: true });
+    }
+  }
+}
+
+/**
  * Takes the lock `file` for this process: its content when taken, else the pid of the live run that holds it.
  *
  * A lock file is complete when it appears (written to a draft first, then hard-linked into place, which fails when
@@ -243,6 +263,7 @@ export function acquireOutputLock(outDir: string, shown: string = outDir): () =>
     if (typeof taken === 'number') {
       throw new OutputError(`${shown}: another cdk8s-hardened synth (pid ${taken}) is writing this output; wait for it to finish`);
     }
+    removeDeadDrafts(lockFile(target));
     HELD.set(target, { count: 1, content: taken.content });
   } else {
     held.count++;

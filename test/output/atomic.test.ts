@@ -1,6 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { checkReplaceable, GENERATED_HEADER, OutputError, recoverInterruptedReplace, replaceDirAtomically, TREE_MARKER } from '../../src/output/atomic';
+import { spawnSync } from 'child_process';
+import { acquireOutputLock, checkReplaceable, GENERATED_HEADER, OutputError, recoverInterruptedReplace, replaceDirAtomically, TREE_MARKER } from '../../src/output/atomic';
 import { readTree, scratch } from './helpers';
 
 const tmp = scratch();
@@ -175,5 +176,22 @@ describe('recoverInterruptedReplace', () => {
     replaceDirAtomically(out, fillWith({ 'a.yaml': 'a: 1\n' }));
     expect(readdirSync(base).sort()).toEqual(['.dist2.old-0123456789ab', 'dist']);
     expect([...readTree(out).keys()]).toEqual([TREE_MARKER, 'a.yaml']);
+  });
+});
+
+describe('acquireOutputLock', () => {
+  test('removes the lock drafts of runs that are gone (killed while taking the lock), never a live run\'s', () => {
+    const base = tmp.dir();
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const deadDraft = join(base, `.dist.lock.new-${dead}-0123456789ab`);
+    const liveDraft = join(base, `.dist.lock.new-${process.ppid}-ba9876543210`);
+    const other = join(base, `.other.lock.new-${dead}-0123456789ab`);
+    for (const f of [deadDraft, liveDraft, other]) {
+      writeFileSync(f, `${dead} 0000\n`);
+    }
+    const release = acquireOutputLock(join(base, 'dist'));
+    expect(existsSync(join(base, '.dist.lock'))).toBe(true);
+    release();
+    expect(readdirSync(base).sort()).toEqual([`.dist.lock.new-${process.ppid}-ba9876543210`, `.other.lock.new-${dead}-0123456789ab`]);
   });
 });
