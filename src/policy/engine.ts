@@ -23,6 +23,27 @@ const ENGINE_FINDING_IDS: ReadonlySet<string> = new Set([
   UNJUDGEABLE_POD_RULE_ID,
 ]);
 
+/**
+ * The view a rule judges. A class, so that every target is a fast-mode object of one shape: an object literal with
+ * a getter is a dictionary-mode object to V8, and every rule reads `kind` and `object` of every target.
+ */
+class ObjectTarget implements Target {
+  private podViews?: Target['pods'];
+  constructor(
+    readonly object: JsonObject,
+    readonly apiVersion: string,
+    readonly kind: string,
+    readonly name: string,
+    readonly namespace: string | undefined,
+  ) {}
+
+  /** Built on first use (most rules never ask for it). */
+  get pods(): Target['pods'] {
+    this.podViews ??= podViews(this.object);
+    return this.podViews;
+  }
+}
+
 /** Builds the view a rule judges. Returns undefined for values that are not Kubernetes objects. */
 export function toTarget(object: unknown): Target | undefined {
   if (!isObject(object)) {
@@ -34,18 +55,7 @@ export function toTarget(object: unknown): Target | undefined {
     return undefined;
   }
   const metadata = objectField(object, 'metadata');
-  let pods: Target['pods'] | undefined;
-  return {
-    object,
-    apiVersion,
-    kind,
-    name: stringField(metadata, 'name') ?? stringField(metadata, 'generateName') ?? '',
-    namespace: stringField(metadata, 'namespace'),
-    get pods() {
-      pods ??= podViews(object);
-      return pods;
-    },
-  };
+  return new ObjectTarget(object, apiVersion, kind, stringField(metadata, 'name') ?? stringField(metadata, 'generateName') ?? '', stringField(metadata, 'namespace'));
 }
 
 function refOf(target: Target | undefined, object: unknown): ObjectRef {
