@@ -138,21 +138,23 @@ function addUnique(into: Item[], from: readonly Item[]): void {
 
 /** The entries of `rule` that grant any of `grants`, or undefined when it grants none of them. */
 export function matchGrants(rule: PolicyRuleView, grants: readonly Grant[], namespacedRole: boolean): GrantMatch | undefined {
-  const verbs: Item[] = [];
-  const resources: Item[] = [];
+  let verbs: Item[] | undefined;
+  let resources: Item[] | undefined;
   for (const grant of grants) {
     if ((grant.clusterOnly && namespacedRole) || !groupMatches(rule, grant.group)) {
       continue;
     }
-    const r = rule.resources.filter((item) => resourceMatches(item.value, grant.resource));
+    // Most entries grant none of a rule's grants: look before building the lists (this runs for every rule on every role).
     const wanted = grant.verbs;
-    const v = wanted === 'any' ? rule.verbs : rule.verbs.filter((item) => item.value === '*' || wanted.includes(item.value));
-    if (r.length > 0 && v.length > 0) {
-      addUnique(verbs, v);
-      addUnique(resources, r);
+    const verbMatches = (item: Item) => wanted === 'any' || item.value === '*' || wanted.includes(item.value);
+    const resourceMatch = (item: Item) => resourceMatches(item.value, grant.resource);
+    if (!rule.verbs.some(verbMatches) || !rule.resources.some(resourceMatch)) {
+      continue;
     }
+    addUnique(verbs ??= [], rule.verbs.filter(verbMatches));
+    addUnique(resources ??= [], rule.resources.filter(resourceMatch));
   }
-  if (verbs.length === 0) {
+  if (verbs === undefined || resources === undefined) {
     return undefined;
   }
   const byIndex = (a: Item, b: Item) => a.index - b.index;
