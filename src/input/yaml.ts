@@ -246,11 +246,32 @@ function readAsFloat(source: string): boolean {
   return goParseInt(plain) === undefined && goParseInt(plain, true) === undefined && !/^-?0b/.test(plain);
 }
 
+/**
+ * Plain scalars read already, by their text: a manifest repeats its keys and many values (`name`, `image`,
+ * `true`, `80`), and a Scalar is immutable, so each is resolved and allocated once. Only texts shorter than 13
+ * characters: a longer one may be a slice of its document's text to V8, which a cache entry would keep alive
+ * after its file is done.
+ */
+const PLAIN_SCALARS = new Map<string, Scalar>();
+const MAX_PLAIN_SCALARS = 10_000;
+const MAX_CACHED_PLAIN = 12;
+
 function plainScalar(source: string): Scalar {
-  if (SIMPLE_INT.test(source)) {
-    return { value: Number(source), merge: false, float: false };
+  const short = source.length <= MAX_CACHED_PLAIN;
+  if (short) {
+    const known = PLAIN_SCALARS.get(source);
+    if (known !== undefined) {
+      return known;
+    }
   }
-  return scalarFrom(resolvePlainKubectl(source), source);
+  const scalar: Scalar = SIMPLE_INT.test(source) ? { value: Number(source), merge: false, float: false } : scalarFrom(resolvePlainKubectl(source), source);
+  if (short) {
+    if (PLAIN_SCALARS.size >= MAX_PLAIN_SCALARS) {
+      PLAIN_SCALARS.clear();
+    }
+    PLAIN_SCALARS.set(source, scalar);
+  }
+  return scalar;
 }
 
 function scalarFrom(resolved: Resolved, source: string): Scalar {
