@@ -451,13 +451,21 @@ function judge(manifests: readonly Manifest[], rules: readonly Rule[], options: 
         }
       }
     } else {
+      // All of a set rule's violations, or none: one that fails part-way is reported as failed on every object and
+      // what it found before is dropped, as setOutcomes does for shards (the output is the same on any threads).
+      let found: Array<{ index: number; violation: Violation }>;
       try {
         const all = rule.judgesContainerInputs === true;
+        found = [];
         for (const v of rule.checkSet(all ? liveTargets : kubernetesTargets, context)) {
-          emit(liveIndex[all ? v.index : setIndex[v.index]], rule.id, rule.severity, rule.remediation, v);
+          found.push({ index: liveIndex[all ? v.index : setIndex[v.index]], violation: v });
         }
       } catch (error) {
         liveIndex.forEach((index) => emit(index, rule.id, rule.severity, rule.remediation, crashed(rule, error)));
+        continue;
+      }
+      for (const { index, violation } of found) {
+        emit(index, rule.id, rule.severity, rule.remediation, violation);
       }
     }
   }

@@ -62,18 +62,23 @@ describe('check on several threads', () => {
     }), { numRuns: 12 });
   });
 
-  test('a set rule that fails is reported on every object of every shard, as on one thread', () => {
+  test.each([['before', false], ['after reporting a violation', true]])('a set rule that fails (%s) is reported on every object of every shard, as on one thread, and nothing else of it', (_, yields) => {
     const manifests = loadInputs([join(RULE_FIXTURES, 'network-default-deny')], () => '', {}).manifests;
     const broken: Rule = {
       ...rulesForProfile('hardened').find((r) => r.scope === 'set')!,
       id: 'broken-set-rule',
-      checkSet: () => {
+      *checkSet() {
+        if (yields) {
+          yield { index: 0, path: ['metadata'], message: 'a violation found before the rule failed' };
+        }
         throw new Error('boom');
       },
-    } as Rule;
+    } as unknown as Rule;
     const rules = [...rulesForProfile('hardened'), broken];
     const whole = evaluateRun(manifests, rules);
-    expect(whole.findings.filter((f) => f.ruleId === 'broken-set-rule')).toHaveLength(manifests.length);
+    const ofBroken = whole.findings.filter((f) => f.ruleId === 'broken-set-rule');
+    expect(ofBroken).toHaveLength(manifests.length);
+    expect(ofBroken.every((f) => f.message === 'rule broken-set-rule failed on this object (boom)')).toBe(true);
     const half = Math.floor(manifests.length / 2);
     const contexts = setOutcomes(manifests, rules, {}, [half, manifests.length - half]);
     const joined = joinShards([
