@@ -88,7 +88,7 @@ project.testTask.prependSpawn(project.compileTask);
 // The packed library installed with the oldest and the newest cdk8s/constructs of the peer ranges (needs the npm
 // registry; `.ci/run` runs it after npm test, which stays well under five minutes without it).
 const testCompat = project.addTask('test:compat', {
-  description: 'Install the packed library with the oldest and newest supported cdk8s and constructs (needs the npm registry)',
+  description: 'Install the packed library with the oldest and newest supported cdk8s and constructs, and its projen component with the oldest and newest projen (needs the npm registry)',
   env: { CDK8S_HARDENED_COMPAT: '1', CI_REQUIRES_COMPAT: '1' },
 });
 testCompat.spawn(project.compileTask);

@@ -137,6 +137,51 @@ test.each([
   trees[label] = readTree(join(project, 'gitops'));
 }, 600_000);
 
+/** The projen versions proven: the floor of the optional peer range, and the registry's newest release below 1. */
+const PROJEN = { oldest: '0.103.0', newest: '<1' };
+
+test('the projen peer range starts at the oldest projen proven here', () => {
+  expect(pkg.peerDependencies.projen).toBe(`>=${PROJEN.oldest} <1`);
+});
+
+test.each([
+  ['oldest', PROJEN.oldest],
+  ['newest', PROJEN.newest],
+])('the packed projen component (cdk8s-hardened/projen) works with the %s projen of its peer range', (label, version) => {
+  if (skip) {
+    process.stdout.write(`compat (projen ${label}) skipped: ${skip}\n`);
+    return;
+  }
+  const project = mkdtempSync(join(work, `projen-${label}-`));
+  writeFileSync(join(project, 'package.json'), JSON.stringify({
+    name: `compat-projen-${label}`, version: '1.0.0', private: true,
+    dependencies: { 'cdk8s-hardened': `file:${tarball}`, projen: version, cdk8s: 'latest', constructs: 'latest' },
+  }, null, 2));
+  must(run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], project), `npm install (projen ${label})`);
+  const got = JSON.parse(readFileSync(join(project, 'node_modules', 'projen', 'package.json'), 'utf8')).version as string;
+  if (label === 'oldest') {
+    expect(got).toBe(PROJEN.oldest);
+  }
+  process.stdout.write(`compat (projen ${label}): projen ${got}\n`);
+  // A cdk8s app project with the component, synthesized by projen itself (Testing.synth: no install, no post-synth).
+  writeFileSync(join(project, 'synth.js'), [
+    "const { cdk8s } = require('projen');",
+    "const { Testing } = require('projen/lib/testing');",
+    "const { HardenedSynth } = require('cdk8s-hardened/projen');",
+    "const app = new cdk8s.Cdk8sTypeScriptApp({ name: 'shop', defaultReleaseBranch: 'main', cdk8sVersion: '2.70.106', outdir: process.argv[2],",
+    "  github: false, appEntrypoint: 'app.ts' });",
+    "new HardenedSynth(app, { profile: 'pss-restricted' });",
+    'const files = Testing.synth(app);',
+    "const tasks = files['.projen/tasks.json'].tasks;",
+    "console.log(JSON.stringify({ synth: tasks.synth.steps, postCompile: tasks['post-compile'].steps, dependency: files['package.json'].dependencies['cdk8s-hardened'] }));",
+    '',
+  ].join('\n'));
+  const out = JSON.parse(must(run(process.execPath, ['synth.js', mkdtempSync(join(work, `projen-${label}-out-`))], project), `projen synth (${label})`));
+  expect(out.synth).toEqual([{ name: 'cdk8s-hardened synth', exec: 'cdk8s-hardened synth lib/app.js --out dist --profile pss-restricted' }]);
+  expect(out.postCompile).toEqual([{ spawn: 'synth' }]);
+  expect(out.dependency).toMatch(/^\^\d+\.\d+\.\d+$/);
+}, 600_000);
+
 test('the GitOps tree is byte-identical with the oldest and the newest cdk8s', () => {
   if (skip) {
     process.stdout.write(`compat (tree) skipped: ${skip}\n`);
