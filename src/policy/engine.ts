@@ -315,7 +315,8 @@ function judge(manifests: readonly Manifest[], rules: readonly Rule[], options: 
     };
     perObject[index].push(finding);
     if (locate) {
-      (pending[index] ??= []).push({ finding, path: violation.path });
+      // A copy: the path as it was when reported (a rule may reuse its array), as `finding.path` is.
+      (pending[index] ??= []).push({ finding, path: [...violation.path] });
     }
   };
   const resolveLines = (index: number) => {
