@@ -3,6 +3,7 @@ import { join } from 'path';
 import * as fc from 'fast-check';
 import { AdmissionExemption, AdmissionObject, exemptionExpression, generateAdmissionPolicies } from '../../src/admission/generate';
 import { evaluate } from '../../src/catalogue';
+import { OWNED } from '../../src/policy/owners';
 import { cli, scratch } from '../cli/helpers';
 import { admit, bindingSelects } from './harness';
 
@@ -180,16 +181,10 @@ describe('admission: exemptions of the configuration, so the cluster and CI agre
     // What a workload's controller creates (as the Deployment, CronJob, ... controllers name and label it), under
     // an exemption of that workload, then one near miss of it: another owner apiVersion, kind or a look-alike name,
     // no controller flag, no or a bad hash label, another kind of object, another namespace.
-    const table: Record<string, Array<{ kind: string; owner: string; apiVersion: string; via?: 'hash' | 'schedule' }>> = {
-      Deployment: [{ kind: 'ReplicaSet', owner: 'Deployment', apiVersion: 'apps/v1' }, { kind: 'Pod', owner: 'ReplicaSet', apiVersion: 'apps/v1', via: 'hash' }],
-      CronJob: [{ kind: 'Job', owner: 'CronJob', apiVersion: 'batch/v1' }, { kind: 'Pod', owner: 'Job', apiVersion: 'batch/v1', via: 'schedule' }],
-      DaemonSet: [{ kind: 'Pod', owner: 'DaemonSet', apiVersion: 'apps/v1' }],
-      StatefulSet: [{ kind: 'Pod', owner: 'StatefulSet', apiVersion: 'apps/v1' }],
-      ReplicaSet: [{ kind: 'Pod', owner: 'ReplicaSet', apiVersion: 'apps/v1' }],
-      Job: [{ kind: 'Pod', owner: 'Job', apiVersion: 'batch/v1' }],
-      ReplicationController: [{ kind: 'Pod', owner: 'ReplicationController', apiVersion: 'v1' }],
-    };
-    const lookAlikes = { hash: ['-5d8f7c9b5', 'x-5d8f7c9b4', '-5d8f7c9b4-x'], schedule: ['-', '-28x', 'x-28000000'], direct: ['-x', 'x', '-1'] };
+    // The table the engine and the CEL both read, so every kind a workload's controller creates is generated (the
+    // property compares the two deciders; the table itself is pinned by the hand-written cases above).
+    const table = OWNED;
+    const lookAlikes = { 'pod-template-hash': ['-5d8f7c9b5', 'x-5d8f7c9b4', '-5d8f7c9b4-x'], schedule: ['-', '-28x', 'x-28000000'], direct: ['-x', 'x', '-1'] };
     const created = fc.record({
       workload: fc.constantFrom('Deployment', 'Deployment', 'CronJob', 'CronJob', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'ReplicationController'),
       name: fc.option(fc.constantFrom(...names), { nil: undefined, freq: 4 }),
@@ -201,9 +196,9 @@ describe('admission: exemptions of the configuration, so the cluster and CI agre
       const entry = table[workload][owned % table[workload].length];
       const base = name ?? 'web';
       const ownerName = mutation === 'ownerName' ? `${base}${lookAlikes[entry.via ?? 'direct'][lookAlike]}`
-        : entry.via === 'hash' ? `${base}-5d8f7c9b4` : entry.via === 'schedule' ? `${base}-28000000` : base;
+        : entry.via === 'pod-template-hash' ? `${base}-5d8f7c9b4` : entry.via === 'schedule' ? `${base}-28000000` : base;
       const ref = {
-        apiVersion: mutation === 'apiVersion' ? 'example.com/v1' : entry.apiVersion,
+        apiVersion: mutation === 'apiVersion' ? 'example.com/v1' : entry.ownerApiVersion,
         kind: mutation === 'ownerKind' ? (entry.owner === 'ReplicaSet' ? 'Deployment' : 'ReplicaSet') : entry.owner,
         name: ownerName, uid: 'u', ...(mutation === 'controller' ? {} : { controller: true }),
       };
