@@ -64,6 +64,8 @@ export class OutputFileError extends Error {
  * symbolic link to a file is followed: the file it names is replaced, the link stays.
  */
 export function writeFileAtomically(file: string, text: string): void {
+  const cannot = (error: unknown) => new OutputFileError(`${file}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); `
+    + 'choose another --output file');
   let existing: ReturnType<typeof statSync> | undefined;
   try {
     existing = statSync(file);
@@ -74,8 +76,7 @@ export function writeFileAtomically(file: string, text: string): void {
     try {
       writeFileSync(file, text);
     } catch (error) {
-      const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new OutputFileError(`${file}: cannot be written (${why}); choose another --output file`);
+      throw cannot(error);
     }
     return;
   }
@@ -100,8 +101,7 @@ export function writeFileAtomically(file: string, text: string): void {
       }
     }
     rmSync(temp, { force: true });
-    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new OutputFileError(`${file}: cannot be written (${why}); choose another --output file`);
+    throw cannot(error);
   }
 }
 

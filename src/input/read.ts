@@ -210,9 +210,9 @@ function manifestOf(member: Member, place: DocumentPlace, notes: readonly Reader
   const all = member.carrier ? [carrierNote(member.carrier), ...notes] : notes;
   // A document's own object starts on its first line of content: found without parsing it again (every report
   // names the line of every object). An item of a list is found by the locator.
-  // A document's origin is a plain data object: one with a getter is a dictionary-mode object to V8 (about 450
-  // bytes where this is 40), and a run holds one per object.
   let line: number | undefined | null = member.path.length === 0 ? firstContentLineOf(place.text, place.line) : null;
+  // A document's own origin is plain data: one with a getter is a dictionary-mode object to V8 (about 450 bytes
+  // where this is 40), and a run holds one per object. An item's keeps the lazy getter.
   const origin: Origin = line !== null ? { file: place.file, document: place.index, line, locate } : {
     file: place.file,
     document: place.index,
